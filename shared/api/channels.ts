@@ -1,0 +1,18 @@
+/**
+ * The channel names alone, without schemas, so the preload (a tiny sandboxed bundle) can expose one
+ * function per channel without pulling in zod. A test checks it against `apiContract`.
+ */
+export const API_CHANNELS = [
+  'session.get',
+  'session.login',
+  'session.logout',
+  'customers.list',
+  'customers.get',
+  'customers.create',
+  'customers.update',
+  'followUps.log',
+  'sync.status',
+  'sync.now',
+] as const;
+
+export const API_EVENT_CHANNEL = 'api:event';

@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+import type { Role } from '../domain/roles';
+import type { RowOf, SyncedTable } from '../domain/rows';
+
+/**
+ * Who runs a mutation, and where. The same mutator runs twice: optimistically on the device
+ * (`authority: 'client'`) and authoritatively on the server inside one transaction (`'server'`).
+ */
+export type MutationContext = {
+  authority: 'client' | 'server';
+  orgId: string;
+  userId: string;
+  role: Role;
+  /** Epoch ms of the runner's clock; server-side it is the server's (injectable) clock. */
+  now: number;
+  /** May the acting user see (and so work on) a customer owned by `ownerId`? (SPEC §6 data scope) */
+  canSeeOwner: (ownerId: string | null) => boolean;
+};
+
+/** A row the mutator needs before it can decide, fetched by the runner (locked `FOR UPDATE` on the server). */
+export type ReadSpec<T extends SyncedTable = SyncedTable> = { table: T; id: string };
+export type Reads = Record<string, ReadSpec>;
+export type Loaded<R extends Reads> = { [K in keyof R]: RowOf[R[K]['table']] | undefined };
+
+/** Row without the server-assigned version: what a mutator may write. */
+export type NewRow<T extends SyncedTable> = Omit<RowOf[T], 'version'>;
+
+/**
+ * What a mutator decides, as data. Runners write it to SQLite or PostgreSQL; keeping effects as data is
+ * what lets the device know which rows a pending mutation touched (for rebase and for rejections).
+ */
+export type Effect =
+  | { [T in SyncedTable]: { kind: 'insert'; table: T; row: NewRow<T> } }[SyncedTable]
+  | { [T in SyncedTable]: { kind: 'update'; table: T; id: string; set: Partial<NewRow<T>> } }[SyncedTable]
+  | { kind: 'delete'; table: SyncedTable; id: string };
+
+/** A named mutation: argument schema, the rows it reads, and a pure decision from (args, rows) to effects. */
+export type MutationDef<Name extends string, Args, R extends Reads> = {
+  name: Name;
+  args: z.ZodType<Args, unknown>;
+  reads: (args: Args) => R;
+  /** Throws AppError to refuse; returns the effects otherwise. Must be deterministic and pure. */
+  plan: (args: Args, rows: Loaded<R>, ctx: MutationContext) => Effect[];
+};
+
+export function read<T extends SyncedTable>(table: T, id: string): ReadSpec<T> {
+  return { table, id };
+}
+
+export function defineMutation<Name extends string, Args, R extends Reads>(
+  def: MutationDef<Name, Args, R>,
+): MutationDef<Name, Args, R> {
+  return def;
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { appErrorSchema } from '../errors';
+import { SYNCED_TABLES } from '../domain/rows';
+
+/**
+ * The sync protocol's messages (docs/sync-protocol.md). Every request carries the client's schema
+ * version; the server serves this version and the one before, and answers older ones with 426.
+ */
+export const PROTOCOL_VERSION = 1;
+export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;
+
+/** Limits that keep one request from exhausting the server. */
+export const MAX_MUTATIONS_PER_PUSH = 500;
+export const MAX_PULL_LIMIT = 5000;
+
+export const pushedMutationSchema = z.object({
+  /** Per-client sequence number: 1, 2, 3, … without gaps. */
+  id: z.int().positive(),
+  name: z.string().min(1).max(64),
+  args: z.unknown(),
+  /** Device clock when the user acted (epoch ms); informative, never trusted for ordering. */
+  createdAt: z.int().nonnegative(),
+});
+export type PushedMutation = z.infer<typeof pushedMutationSchema>;
+
+export const pushRequestSchema = z.object({
+  protocolVersion: z.int(),
+  clientId: z.uuid(),
+  mutations: z.array(pushedMutationSchema).min(1).max(MAX_MUTATIONS_PER_PUSH),
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+/** A mutation the server refused for good: acknowledged (it never blocks the queue) but not applied. */
+export const rejectionSchema = z.object({
+  mutationId: z.int().positive(),
+  name: z.string(),
+  error: appErrorSchema,
+});
+export type Rejection = z.infer<typeof rejectionSchema>;
+
+export const pushResponseSchema = z.object({
+  /** Highest mutation id of this client that the server has processed (applied or rejected). */
+  lastMutationId: z.int().nonnegative(),
+  rejections: z.array(rejectionSchema),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+export const pullRequestSchema = z.object({
+  protocolVersion: z.int(),
+  clientId: z.uuid(),
+  /** Opaque; null for a first (full) pull. */
+  cursor: z.string().max(1000).nullable(),
+  limit: z.int().positive().max(MAX_PULL_LIMIT).optional(),
+});
+export type PullRequest = z.infer<typeof pullRequestSchema>;
+
+const tableSchema = z.enum(SYNCED_TABLES);
+
+/** A patch operation. `put` carries the whole row; `clear` empties every synced table (a reset). */
+export const patchOpSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('put'), table: tableSchema, row: z.record(z.string(), z.unknown()) }),
+  z.object({ op: z.literal('del'), table: tableSchema, id: z.uuid() }),
+  z.object({ op: z.literal('clear') }),
+]);
+export type PatchOp = z.infer<typeof patchOpSchema>;
+
+export const pullResponseSchema = z.object({
+  cursor: z.string(),
+  /** More pages follow: pull again with `cursor` before treating the device as up to date. */
+  hasMore: z.boolean(),
+  lastMutationId: z.int().nonnegative(),
+  patch: z.array(patchOpSchema),
+  /** Rejections of this client's mutations acknowledged since the cursor, with the user's values. */
+  rejections: z.array(rejectionSchema.extend({ args: z.unknown() })),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+export const loginRequestSchema = z.object({
+  username: z.string().trim().min(1).max(100),
+  password: z.string().min(1).max(200),
+  /** A device label shown in the user's session list ("张伟's ThinkPad"). */
+  deviceName: z.string().max(100).optional(),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const sessionUserSchema = z.object({
+  id: z.uuid(),
+  orgId: z.uuid(),
+  teamId: z.uuid().nullable(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(['rep', 'manager', 'admin']),
+});
+export type SessionUser = z.infer<typeof sessionUserSchema>;
+
+export const loginResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: z.int(),
+  user: sessionUserSchema,
+});
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+export const errorResponseSchema = z.object({ error: appErrorSchema });
