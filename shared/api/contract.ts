@@ -78,7 +78,10 @@ export const apiContract = {
   'session.get': { input: empty, output: sessionInfoSchema.nullable() },
   'session.login': {
     input: z.object({
-      serverUrl: z.url({ protocol: /^https?$/, message: 'Server address must start with http:// or https://' }),
+      serverUrl: z.url({
+        protocol: /^https?$/,
+        message: 'Server address must start with http:// or https://',
+      }),
       username: z.string().trim().min(1, { message: 'Required' }).max(100),
       password: z.string().min(1, { message: 'Required' }).max(200),
     }),
@@ -120,8 +123,9 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: z.infer<t
 
 /** Pushed from the core to the renderer (IPC `api:event`, or the host's server-sent events). */
 export type ApiEvent =
-  | { type: 'sync.status'; status: SyncStatus }
-  | { type: 'data.changed'; tables: string[] };
+  { type: 'sync.status'; status: SyncStatus } | { type: 'data.changed'; tables: string[] };
 
 /** A handler per channel, taking parsed input: what the client core implements. */
-export type ApiHandlers = { [C in Channel]: (input: ApiParsedInput<C>) => Promise<ApiOutput<C>> | ApiOutput<C> };
+export type ApiHandlers = {
+  [C in Channel]: (input: ApiParsedInput<C>) => Promise<ApiOutput<C>> | ApiOutput<C>;
+};

@@ -48,13 +48,17 @@ export const phoneSchema = z
   .string()
   .trim()
   .max(40)
-  .refine(isValidPhone, { message: 'Invalid phone number: expected a mobile (11 digits) or a landline with area code' });
+  .refine(isValidPhone, {
+    message: 'Invalid phone number: expected a mobile (11 digits) or a landline with area code',
+  });
 
 export const creditCodeSchema = z
   .string()
   .trim()
   .toUpperCase()
-  .refine(isValidCreditCode, { message: 'Invalid unified social credit code: 18 characters with a valid check character' });
+  .refine(isValidCreditCode, {
+    message: 'Invalid unified social credit code: 18 characters with a valid check character',
+  });
 
 export const emailSchema = z.email({ message: 'Invalid email address' }).max(200);
 
@@ -66,7 +70,11 @@ export const urlSchema = z
 
 /** A required, trimmed, non-empty string with a length limit. */
 export const requiredText = (max: number) =>
-  z.string().trim().min(1, { message: 'Required' }).max(max, { message: `At most ${max} characters` });
+  z
+    .string()
+    .trim()
+    .min(1, { message: 'Required' })
+    .max(max, { message: `At most ${max} characters` });
 
 /** An optional string: empty or whitespace becomes null, so "" never reaches a database. */
 export const optionalText = (max: number) =>

@@ -12,12 +12,19 @@ export const logFollowUpArgs = z
   .object({
     id: z.uuid(),
     customerId: z.uuid(),
-    contactId: z.uuid().nullish().transform((v) => v ?? null),
+    contactId: z
+      .uuid()
+      .nullish()
+      .transform((v) => v ?? null),
     type: z.enum(FOLLOW_UP_TYPES),
     content: requiredText(5000),
     outcome: optionalText(1000),
     occurredAt: z.int().positive(),
-    nextFollowUpAt: z.int().positive().nullish().transform((v) => v ?? null),
+    nextFollowUpAt: z
+      .int()
+      .positive()
+      .nullish()
+      .transform((v) => v ?? null),
   })
   .refine((a) => a.nextFollowUpAt === null || a.nextFollowUpAt >= a.occurredAt, {
     message: 'Next follow-up must not be before the follow-up itself',

@@ -1,0 +1,34 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export type FollowUpInput = { type: string; content: string; outcome?: string; nextFollowUpDate?: string };
+
+/** A customer's detail with its follow-up timeline and the "log follow-up" form. */
+export class CustomerDetailPage {
+  constructor(private readonly page: Page) {}
+
+  get followUps(): Locator {
+    return this.page.getByTestId('followup-item');
+  }
+
+  followUp(content: string): Locator {
+    return this.followUps.filter({ hasText: content });
+  }
+
+  async openFollowUpForm(): Promise<Locator> {
+    await this.page.getByTestId('log-followup').click();
+    const form = this.page.getByTestId('followup-form');
+    await expect(form).toBeVisible();
+    return form;
+  }
+
+  async fillFollowUp(input: FollowUpInput): Promise<void> {
+    await this.page.getByTestId('followup-type').selectOption(input.type);
+    await this.page.getByTestId('followup-content').fill(input.content);
+    if (input.outcome) await this.page.getByTestId('followup-outcome').fill(input.outcome);
+    if (input.nextFollowUpDate) await this.page.getByTestId('followup-next-at').fill(input.nextFollowUpDate);
+  }
+
+  async submitFollowUp(): Promise<void> {
+    await this.page.getByTestId('followup-submit').click();
+  }
+}

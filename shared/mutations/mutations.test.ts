@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../errors';
+import { newId } from '../ids';
+import type { CustomerRow } from '../domain/rows';
+import { logFollowUp, updateCustomer, type MutationContext } from './index';
+
+const orgId = newId();
+const me = newId();
+const other = newId();
+const now = Date.UTC(2026, 10, 25, 8, 0, 0);
+
+const ctx: MutationContext = {
+  authority: 'server',
+  orgId,
+  userId: me,
+  role: 'rep',
+  now,
+  canSeeOwner: (owner) => owner === me,
+};
+
+function customer(overrides: Partial<CustomerRow> = {}): CustomerRow {
+  return {
+    id: newId(),
+    orgId,
+    name: '上海恒瑞精密机械有限公司',
+    shortName: null,
+    creditCode: null,
+    industry: null,
+    region: null,
+    address: null,
+    phone: null,
+    website: null,
+    source: null,
+    status: 'active',
+    level: 'B',
+    ownerId: me,
+    poolState: 'private',
+    claimedAt: now - 1000,
+    lastFollowUpAt: null,
+    lastDealAt: null,
+    attrs: {},
+    createdAt: now - 1000,
+    updatedAt: now - 1000,
+    version: 1,
+    ...overrides,
+  };
+}
+
+function errorOf(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('logFollowUp', () => {
+  const target = customer();
+  const args = logFollowUp.args.parse({
+    id: newId(),
+    customerId: target.id,
+    type: 'visit',
+    content: '  拜访采购部，确认二季度需求  ',
+    occurredAt: now - 60_000,
+    nextFollowUpAt: now + 7 * 86_400_000,
+  });
+
+  it('writes the follow-up by the acting user and moves the customer’s last follow-up', () => {
+    const effects = logFollowUp.plan(args, { customer: target, existing: undefined }, ctx);
+    expect(effects).toEqual([
+      expect.objectContaining({
+        kind: 'insert',
+        table: 'followUps',
+        row: expect.objectContaining({
+          authorId: me,
+          orgId,
+          content: '拜访采购部，确认二季度需求',
+          outcome: null,
+        }),
+      }),
+      {
+        kind: 'update',
+        table: 'customers',
+        id: target.id,
+        set: { lastFollowUpAt: args.occurredAt, updatedAt: now },
+      },
+    ]);
+  });
+
+  it('leaves a later last follow-up alone when an older visit is logged', () => {
+    const effects = logFollowUp.plan(
+      args,
+      { customer: customer({ id: target.id, lastFollowUpAt: now }), existing: undefined },
+      ctx,
+    );
+    expect(effects.map((e) => e.table)).toEqual(['followUps']);
+  });
+
+  it('refuses a customer outside the user’s scope as not found, naming the field', () => {
+    const err = errorOf(() =>
+      logFollowUp.plan(
+        args,
+        { customer: customer({ id: target.id, ownerId: other }), existing: undefined },
+        ctx,
+      ),
+    );
+    expect(err.code).toBe('not_found');
+    expect(err.field).toBe('customerId');
+    const pub = errorOf(() =>
+      logFollowUp.plan(
+        args,
+        { customer: customer({ id: target.id, ownerId: null, poolState: 'public' }), existing: undefined },
+        ctx,
+      ),
+    );
+    expect(pub.code).toBe('not_found');
+  });
+
+  it('refuses empty content and a next follow-up before the visit, naming the field', () => {
+    const empty = logFollowUp.args.safeParse({ ...args, content: '   ' });
+    expect(empty.success).toBe(false);
+    expect(empty.error?.issues[0]?.path).toEqual(['content']);
+    const backwards = logFollowUp.args.safeParse({ ...args, nextFollowUpAt: args.occurredAt - 1 });
+    expect(backwards.error?.issues[0]?.path).toEqual(['nextFollowUpAt']);
+  });
+
+  it('refuses a follow-up dated beyond the allowed clock skew', () => {
+    const err = errorOf(() =>
+      logFollowUp.plan(
+        { ...args, occurredAt: now + 2 * 86_400_000, nextFollowUpAt: null },
+        { customer: target, existing: undefined },
+        ctx,
+      ),
+    );
+    expect(err.field).toBe('occurredAt');
+  });
+});
+
+describe('updateCustomer', () => {
+  it('cannot touch ownership or pool fields', () => {
+    const parsed = updateCustomer.args.safeParse({ id: newId(), set: { ownerId: other } });
+    expect(parsed.success).toBe(false);
+  });
+
+  it('validates phone and credit code formats', () => {
+    const bad = updateCustomer.args.safeParse({ id: newId(), set: { phone: '12345' } });
+    expect(bad.error?.issues[0]?.path).toEqual(['set', 'phone']);
+    const blank = updateCustomer.args.parse({ id: newId(), set: { phone: '  ' } });
+    expect(blank.set.phone).toBeNull();
+  });
+});
