@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'server/**/*.test.ts', 'renderer/**/*.test.ts'],
+    include: [
+      'scripts/**/*.test.ts',
+      'shared/**/*.test.ts',
+      'electron/**/*.test.ts',
+      'server/**/*.test.ts',
+      'renderer/**/*.test.ts',
+    ],
     // PGlite starts in ~1–5 s per instance (TOOLCHAIN.md); sync property tests run many rounds.
     testTimeout: 60_000,
     hookTimeout: 60_000,
