@@ -12,14 +12,48 @@ import globals from 'globals';
  * - the preload imports only shared/ and electron's renderer-side APIs;
  * - server/ never imports the desktop side.
  */
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'url', 'stream', 'events', 'util', 'worker_threads'];
-const drivers = ['better-sqlite3', 'pg', '@electric-sql/pglite', 'drizzle-orm', 'drizzle-orm/*', 'fastify', '@fastify/*'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'url',
+  'stream',
+  'events',
+  'util',
+  'worker_threads',
+];
+const drivers = [
+  'better-sqlite3',
+  'pg',
+  '@electric-sql/pglite',
+  'drizzle-orm',
+  'drizzle-orm/*',
+  'fastify',
+  '@fastify/*',
+];
 const banned = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'drizzle/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', '.tidepool/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'drizzle/**',
+      'test-results/**',
+      'playwright-report/**',
+      'e2e/artifacts/**',
+      '.tidepool/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -35,7 +69,17 @@ export default tseslint.config(
     files: ['shared/**/*.ts'],
     languageOptions: { globals: {} },
     rules: banned(
-      ['electron', 'electron/*', ...nodeBuiltins, ...drivers, 'react', 'react-dom', '**/electron/**', '**/server/**', '**/renderer/**'],
+      [
+        'electron',
+        'electron/*',
+        ...nodeBuiltins,
+        ...drivers,
+        'react',
+        'react-dom',
+        '**/electron/**',
+        '**/server/**',
+        '**/renderer/**',
+      ],
       'shared/ is pure TypeScript used by client, renderer and server: no electron, Node, DOM, drivers or other layers.',
     ),
   },
@@ -67,7 +111,10 @@ export default tseslint.config(
   },
   {
     files: ['server/**/*.ts'],
-    rules: banned(['electron', 'electron/*', '**/electron/**', '**/renderer/**'], 'server/ imports shared/ and Node only.'),
+    rules: banned(
+      ['electron', 'electron/*', '**/electron/**', '**/renderer/**'],
+      'server/ imports shared/ and Node only.',
+    ),
   },
   {
     files: ['**/*.test.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],

@@ -7,7 +7,7 @@ import {
   CUSTOMER_STATUSES,
   followUpRowSchema,
 } from '../domain/rows';
-import { createCustomerArgs, logFollowUpArgs, updateCustomerArgs } from '../mutations';
+import { createCustomerArgs, logFollowUpInput, updateCustomerArgs } from '../mutations';
 import { sessionUserSchema } from '../sync/protocol';
 
 /**
@@ -107,7 +107,7 @@ export const apiContract = {
   },
   'customers.create': { input: createCustomerArgs.omit({ id: true }), output: idInput },
   'customers.update': { input: updateCustomerArgs, output: idInput },
-  'followUps.log': { input: logFollowUpArgs.omit({ id: true }), output: idInput },
+  'followUps.log': { input: logFollowUpInput, output: idInput },
   'sync.status': { input: empty, output: syncStatusSchema },
   'sync.now': { input: empty, output: syncStatusSchema },
 } as const;

@@ -44,21 +44,13 @@ export function normalizeCompanyName(name: string): string {
     .toLowerCase();
 }
 
-export const phoneSchema = z
-  .string()
-  .trim()
-  .max(40)
-  .refine(isValidPhone, {
-    message: 'Invalid phone number: expected a mobile (11 digits) or a landline with area code',
-  });
+export const phoneSchema = z.string().trim().max(40).refine(isValidPhone, {
+  message: 'Invalid phone number: expected a mobile (11 digits) or a landline with area code',
+});
 
-export const creditCodeSchema = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine(isValidCreditCode, {
-    message: 'Invalid unified social credit code: 18 characters with a valid check character',
-  });
+export const creditCodeSchema = z.string().trim().toUpperCase().refine(isValidCreditCode, {
+  message: 'Invalid unified social credit code: 18 characters with a valid check character',
+});
 
 export const emailSchema = z.email({ message: 'Invalid email address' }).max(200);
 

@@ -8,28 +8,43 @@ import { defineMutation, read } from './types';
 /** How far in the future a follow-up may claim to have happened: absorbs device clock skew. */
 export const MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
 
-export const logFollowUpArgs = z
-  .object({
-    id: z.uuid(),
-    customerId: z.uuid(),
-    contactId: z
-      .uuid()
-      .nullish()
-      .transform((v) => v ?? null),
-    type: z.enum(FOLLOW_UP_TYPES),
-    content: requiredText(5000),
-    outcome: optionalText(1000),
-    occurredAt: z.int().positive(),
-    nextFollowUpAt: z
-      .int()
-      .positive()
-      .nullish()
-      .transform((v) => v ?? null),
-  })
-  .refine((a) => a.nextFollowUpAt === null || a.nextFollowUpAt >= a.occurredAt, {
+/** The fields of a follow-up as the user enters them, before the cross-field rule. */
+const logFollowUpFields = z.object({
+  id: z.uuid(),
+  customerId: z.uuid(),
+  contactId: z
+    .uuid()
+    .nullish()
+    .transform((v) => v ?? null),
+  type: z.enum(FOLLOW_UP_TYPES),
+  content: requiredText(5000),
+  outcome: optionalText(1000),
+  occurredAt: z.int().positive(),
+  nextFollowUpAt: z
+    .int()
+    .positive()
+    .nullish()
+    .transform((v) => v ?? null),
+});
+
+/** A next follow-up planned before the follow-up itself is a typing slip, refused with the field named. */
+function nextFollowUpNotBefore<T extends z.ZodType<{ occurredAt: number; nextFollowUpAt: number | null }>>(
+  schema: T,
+) {
+  return schema.refine((a) => a.nextFollowUpAt === null || a.nextFollowUpAt >= a.occurredAt, {
     message: 'Next follow-up must not be before the follow-up itself',
     path: ['nextFollowUpAt'],
   });
+}
+
+export const logFollowUpArgs = nextFollowUpNotBefore(logFollowUpFields);
+
+/**
+ * The same arguments without `id` (the client core makes the id): what the renderer's form and the API
+ * channel `followUps.log` validate. Built from the fields rather than `logFollowUpArgs.omit()`, because
+ * zod 4 refuses `.omit()` on a schema that carries refinements.
+ */
+export const logFollowUpInput = nextFollowUpNotBefore(logFollowUpFields.omit({ id: true }));
 export type LogFollowUpArgs = z.infer<typeof logFollowUpArgs>;
 
 /**

@@ -1,0 +1,145 @@
+import type Database from 'better-sqlite3';
+import type { AppErrorData } from '../../../../shared/errors';
+import type { SyncedTable } from '../../../../shared/domain/rows';
+import type { Effect } from '../../../../shared/mutations/types';
+import { deleteRow, getRow } from './rows';
+import { statement } from './statements';
+
+/** A mutation waiting in the outbox; `seq` is its per-client mutation id. */
+export type OutboxEntry = {
+  seq: number;
+  name: string;
+  args: unknown;
+  effects: Effect[];
+  createdAt: number;
+  attempts: number;
+  lastError: string | null;
+};
+
+type RawEntry = Omit<OutboxEntry, 'args' | 'effects'> & { args: string; effects: string };
+
+const SELECT_ENTRY =
+  'SELECT "seq", "name", "args", "effects", "created_at" AS "createdAt", "attempts", "last_error" AS "lastError" FROM "outbox"';
+
+function parseEntry(raw: RawEntry): OutboxEntry {
+  return { ...raw, args: JSON.parse(raw.args) as unknown, effects: JSON.parse(raw.effects) as Effect[] };
+}
+
+/** Appends a mutation; returns its sequence number (the mutation id the server will see). */
+export function appendOutbox(
+  db: Database.Database,
+  entry: { name: string; args: unknown; effects: Effect[]; createdAt: number },
+): number {
+  const info = statement(
+    db,
+    'INSERT INTO "outbox" ("name", "args", "effects", "created_at") VALUES (?, ?, ?, ?)',
+  ).run(entry.name, JSON.stringify(entry.args), JSON.stringify(entry.effects), entry.createdAt);
+  return Number(info.lastInsertRowid);
+}
+
+/** The oldest `limit` pending mutations, in the order they must be pushed. */
+export function pendingMutations(db: Database.Database, limit: number): OutboxEntry[] {
+  return (statement(db, `${SELECT_ENTRY} ORDER BY "seq" LIMIT ?`).all(limit) as RawEntry[]).map(parseEntry);
+}
+
+/** Every pending mutation, oldest first (for a rebase). */
+export function allPendingMutations(db: Database.Database): OutboxEntry[] {
+  return (statement(db, `${SELECT_ENTRY} ORDER BY "seq"`).all() as RawEntry[]).map(parseEntry);
+}
+
+export function countPending(db: Database.Database): number {
+  return (statement(db, 'SELECT count(*) AS "n" FROM "outbox"').get() as { n: number }).n;
+}
+
+export function countUnresolvedRejections(db: Database.Database): number {
+  return (
+    statement(db, 'SELECT count(*) AS "n" FROM "rejections" WHERE "resolved_at" IS NULL').get() as {
+      n: number;
+    }
+  ).n;
+}
+
+/** Notes a push attempt of mutations up to `lastSeq` and why it failed (null: it got through). */
+export function recordPushAttempt(db: Database.Database, lastSeq: number, error: string | null): void {
+  statement(db, 'UPDATE "outbox" SET "attempts" = "attempts" + 1, "last_error" = ? WHERE "seq" <= ?').run(
+    error,
+    lastSeq,
+  );
+}
+
+/** Ids of the rows pending mutations wrote: what the UI marks "pending sync". */
+export function pendingRowIds(db: Database.Database): Set<string> {
+  const ids = new Set<string>();
+  for (const { effects } of statement(db, 'SELECT "effects" FROM "outbox"').all() as { effects: string }[]) {
+    for (const effect of JSON.parse(effects) as Effect[])
+      ids.add(effect.kind === 'insert' ? effect.row.id : effect.id);
+  }
+  return ids;
+}
+
+/**
+ * Makes sure the next outbox entry gets an id above `lastMutationId`. Normally it already does; but a
+ * database restored from a backup would hand out ids the server has processed, and the server would skip
+ * those new mutations as duplicates — silently losing what the user typed.
+ */
+function keepSequenceAbove(db: Database.Database, lastMutationId: number): void {
+  const row = statement(db, `SELECT "seq" FROM "sqlite_sequence" WHERE "name" = 'outbox'`).get() as
+    { seq: number } | undefined;
+  if (row && row.seq >= lastMutationId) return;
+  if (row)
+    statement(db, `UPDATE "sqlite_sequence" SET "seq" = ? WHERE "name" = 'outbox'`).run(lastMutationId);
+  else
+    statement(db, `INSERT INTO "sqlite_sequence" ("name", "seq") VALUES ('outbox', ?)`).run(lastMutationId);
+}
+
+/** A refusal as the server reports it; pulls add the args, pushes do not. */
+export type ReportedRejection = { mutationId: number; name: string; error: AppErrorData; args?: unknown };
+
+/**
+ * Applies the server's acknowledgement: every mutation with seq ≤ `lastMutationId` has been processed.
+ * Applied ones leave the outbox; refused ones move to `rejections` with the user's values, and the rows
+ * they inserted (never confirmed by the server, version 0) are removed so the device shows what the server
+ * has. Returns the tables whose rows changed. Call inside a transaction.
+ *
+ * Refused updates leave their optimistic values until the server next sends that row: re-fetching the
+ * server's version of the touched rows is issue 3.
+ */
+export function acknowledgeMutations(
+  db: Database.Database,
+  lastMutationId: number,
+  rejected: ReportedRejection[],
+  now: number,
+): Set<SyncedTable> {
+  const changed = new Set<SyncedTable>();
+  for (const rejection of rejected) {
+    if (rejection.mutationId > lastMutationId) continue;
+    const raw = statement(db, `${SELECT_ENTRY} WHERE "seq" = ?`).get(rejection.mutationId) as
+      RawEntry | undefined;
+    const entry = raw ? parseEntry(raw) : undefined;
+    // A rejection reported twice (push answer, then pull) or for an entry acknowledged earlier keeps its first record.
+    statement(
+      db,
+      `INSERT INTO "rejections" ("mutation_id", "name", "args", "error", "created_at", "rejected_at")
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ("mutation_id") DO NOTHING`,
+    ).run(
+      rejection.mutationId,
+      entry?.name ?? rejection.name,
+      JSON.stringify(entry?.args ?? rejection.args ?? null),
+      JSON.stringify(rejection.error),
+      entry?.createdAt ?? now,
+      now,
+    );
+    if (!entry) continue;
+    for (const effect of [...entry.effects].reverse()) {
+      if (effect.kind !== 'insert') continue;
+      const current = getRow(db, effect.table, effect.row.id);
+      if (current && current.version === 0) {
+        deleteRow(db, effect.table, effect.row.id);
+        changed.add(effect.table);
+      }
+    }
+  }
+  statement(db, 'DELETE FROM "outbox" WHERE "seq" <= ?').run(lastMutationId);
+  keepSequenceAbove(db, lastMutationId);
+  return changed;
+}

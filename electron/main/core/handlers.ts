@@ -1,0 +1,65 @@
+import type { ApiHandlers } from '../../../shared/api/contract';
+import { AppError } from '../../../shared/errors';
+import { newId } from '../../../shared/ids';
+import type { Account, Workspace } from './account';
+import { getCustomerDetail, listCustomers } from './db/customers';
+import { mutate } from './mutate';
+
+export type HandlerDeps = {
+  account: Account;
+  now: () => number;
+  /** Tells the renderer which tables changed. */
+  changed: (tables: Iterable<string>) => void;
+};
+
+/**
+ * The contract's handlers (shared/api/contract.ts), over the signed-in user's local database. Inputs
+ * arrive already parsed by `dispatch`. Reads answer from SQLite only (they work offline); writes go
+ * through `mutate` and wake the sync agent.
+ */
+export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandlers {
+  function write(ws: Workspace, name: string, args: unknown): void {
+    const outcome = mutate(ws.db, ws.user, name, args, now());
+    changed(outcome.tables);
+    ws.agent.notifyLocalWrite();
+  }
+
+  return {
+    'session.get': () => {
+      const ws = account.current();
+      return ws ? { user: ws.user, serverUrl: ws.serverUrl } : null;
+    },
+    'session.login': async ({ serverUrl, username, password }) => {
+      const ws = await account.login(serverUrl, username, password);
+      return { user: ws.user, serverUrl: ws.serverUrl };
+    },
+    'session.logout': async () => {
+      await account.logout();
+      return { ok: true } as const;
+    },
+    'customers.list': (input) => listCustomers(account.require().db, input),
+    'customers.get': ({ id }) => {
+      const detail = getCustomerDetail(account.require().db, id);
+      if (!detail) throw new AppError('not_found', `id: no customer ${id} on this device`, { field: 'id' });
+      return detail;
+    },
+    'customers.create': (input) => {
+      const ws = account.require();
+      const id = newId(now());
+      write(ws, 'createCustomer', { ...input, id });
+      return { id };
+    },
+    'customers.update': (input) => {
+      write(account.require(), 'updateCustomer', input);
+      return { id: input.id };
+    },
+    'followUps.log': (input) => {
+      const ws = account.require();
+      const id = newId(now());
+      write(ws, 'logFollowUp', { ...input, id });
+      return { id };
+    },
+    'sync.status': () => account.require().agent.status(),
+    'sync.now': () => account.require().agent.syncNow(),
+  };
+}

@@ -1,0 +1,49 @@
+import type Database from 'better-sqlite3';
+import type { SyncedTable } from '../../../shared/domain/rows';
+import { AppError, parseOrThrow } from '../../../shared/errors';
+import { getMutation, isMutationName, type MutationContext } from '../../../shared/mutations';
+import type { SessionUser } from '../../../shared/sync/protocol';
+import { applyEffects } from './db/effects';
+import { appendOutbox } from './db/outbox';
+import { getRow } from './db/rows';
+
+/** What a local mutation did: its outbox sequence number and the tables it wrote. */
+export type MutationOutcome = { seq: number; tables: Set<SyncedTable> };
+
+/**
+ * Runs a named mutation on the device (optimistically): parses `args` with the shared mutator's schema,
+ * loads the rows it reads, lets the mutator decide, then writes its effects and the outbox entry in ONE
+ * SQLite transaction, so a change is never visible without being queued for the server, nor queued
+ * without being visible. A refusal throws the mutator's AppError and writes nothing.
+ *
+ * Device scope: every customer present locally came from the server's scope for this user (or was made
+ * here), so `canSeeOwner` is always true; the server re-checks with the real scope.
+ */
+export function mutate(
+  db: Database.Database,
+  user: Pick<SessionUser, 'id' | 'orgId' | 'role'>,
+  name: string,
+  rawArgs: unknown,
+  now: number,
+): MutationOutcome {
+  if (!isMutationName(name))
+    throw new AppError('bad_request', `name: unknown mutation ${name}`, { field: 'name' });
+  const def = getMutation(name);
+  const args = parseOrThrow(def.args, rawArgs, name);
+  const ctx: MutationContext = {
+    authority: 'client',
+    orgId: user.orgId,
+    userId: user.id,
+    role: user.role,
+    now,
+    canSeeOwner: () => true,
+  };
+  return db.transaction((): MutationOutcome => {
+    const loaded: Record<string, unknown> = {};
+    for (const [key, spec] of Object.entries(def.reads(args))) loaded[key] = getRow(db, spec.table, spec.id);
+    const effects = def.plan(args, loaded as Parameters<typeof def.plan>[1], ctx);
+    const tables = applyEffects(db, effects);
+    const seq = appendOutbox(db, { name, args, effects, createdAt: now });
+    return { seq, tables };
+  })();
+}

@@ -1,0 +1,160 @@
+import type { RowOf, SyncedTable } from '../../../../shared/domain/rows';
+import { AppError, toErrorData } from '../../../../shared/errors';
+import { getMutation, isMutationName, type Effect } from '../../../../shared/mutations';
+import type {
+  PatchOp,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+  Rejection,
+  SessionUser,
+} from '../../../../shared/sync/protocol';
+
+/**
+ * A small in-memory stand-in for the sync server's HTTP API, for unit tests of the agent's edge cases
+ * (paging, lost answers, 401/413/5xx). It follows the fixed interface's semantics but none of the real
+ * server's storage; the integration tests run against the real server (`server/src/testing.ts`).
+ */
+export type FakeSyncServer = {
+  fetch: typeof fetch;
+  rows: { [T in SyncedTable]: Map<string, RowOf[T]> };
+  lastMutationIds: Map<string, number>;
+  /** Called before each request; return a Response to answer instead (e.g. a 503). */
+  intercept: ((path: string, body: unknown) => Response | undefined) | null;
+  pageSize: number;
+  requests: { path: string; body: unknown }[];
+  user: SessionUser;
+};
+
+type Cursor = { v: number; snap: number; offset: number; acked: number; full: boolean };
+
+export function createFakeSyncServer(
+  user: SessionUser,
+  seed: { [T in SyncedTable]?: RowOf[T][] } = {},
+): FakeSyncServer {
+  let version = 1;
+  const rows = {
+    users: new Map(),
+    customers: new Map(),
+    contacts: new Map(),
+    followUps: new Map(),
+  } as FakeSyncServer['rows'];
+  for (const [table, list] of Object.entries(seed) as [SyncedTable, RowOf[SyncedTable][]][]) {
+    for (const row of list) (rows[table] as Map<string, RowOf[SyncedTable]>).set(row.id, { ...row, version });
+  }
+  const deleted: { table: SyncedTable; id: string; version: number }[] = [];
+  const lastMutationIds = new Map<string, number>();
+  const rejections: (Rejection & { clientId: string; args: unknown })[] = [];
+
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+  function apply(effects: Effect[], v: number) {
+    for (const e of effects) {
+      const table = rows[e.table] as Map<string, Record<string, unknown>>;
+      if (e.kind === 'insert') table.set(e.row.id, { ...e.row, version: v });
+      else if (e.kind === 'update') {
+        const row = table.get(e.id);
+        if (row) table.set(e.id, { ...row, ...e.set, version: v });
+      } else {
+        table.delete(e.id);
+        deleted.push({ table: e.table, id: e.id, version: v });
+      }
+    }
+  }
+
+  function push(req: PushRequest): Response {
+    let last = lastMutationIds.get(req.clientId) ?? 0;
+    const refused: Rejection[] = [];
+    for (const m of req.mutations) {
+      if (m.id <= last) continue;
+      if (m.id > last + 1)
+        return json(409, { error: { code: 'conflict', message: `gap: expected ${last + 1}, got ${m.id}` } });
+      try {
+        if (!isMutationName(m.name)) throw new AppError('bad_request', `unknown mutation ${m.name}`);
+        const def = getMutation(m.name);
+        const parsed = def.args.safeParse(m.args);
+        if (!parsed.success) throw new AppError('validation', parsed.error.issues[0]?.message ?? 'invalid');
+        const loaded: Record<string, unknown> = {};
+        for (const [k, spec] of Object.entries(def.reads(parsed.data)))
+          loaded[k] = rows[spec.table].get(spec.id);
+        const effects = def.plan(parsed.data, loaded as never, {
+          authority: 'server',
+          orgId: user.orgId,
+          userId: user.id,
+          role: user.role,
+          now: Date.now(),
+          canSeeOwner: (owner) => owner === user.id,
+        });
+        version += 1;
+        apply(effects, version);
+      } catch (err) {
+        const rejection = { mutationId: m.id, name: m.name, error: toErrorData(err) };
+        refused.push(rejection);
+        rejections.push({ ...rejection, clientId: req.clientId, args: m.args });
+      }
+      last = m.id;
+    }
+    lastMutationIds.set(req.clientId, last);
+    return json(200, { lastMutationId: last, rejections: refused } satisfies PushResponse);
+  }
+
+  function pull(body: { clientId: string; cursor: string | null }, pageSize: number): Response {
+    const prev: Cursor = body.cursor
+      ? (JSON.parse(body.cursor) as Cursor)
+      : { v: 0, snap: version, offset: 0, acked: 0, full: true };
+    const snap = body.cursor && prev.offset > 0 ? prev.snap : version;
+    const all: PatchOp[] = [];
+    if (prev.full) all.push({ op: 'clear' });
+    for (const table of ['users', 'customers', 'contacts', 'followUps'] as const) {
+      for (const row of rows[table].values()) {
+        if (row.version > prev.v && row.version <= snap)
+          all.push({ op: 'put', table, row: row as Record<string, unknown> });
+      }
+    }
+    if (!prev.full) {
+      for (const d of deleted)
+        if (d.version > prev.v && d.version <= snap) all.push({ op: 'del', table: d.table, id: d.id });
+    }
+    const page = all.slice(prev.offset, prev.offset + pageSize);
+    const hasMore = prev.offset + pageSize < all.length;
+    const last = lastMutationIds.get(body.clientId) ?? 0;
+    const next: Cursor = hasMore
+      ? { ...prev, snap, offset: prev.offset + pageSize }
+      : { v: snap, snap, offset: 0, acked: last, full: false };
+    const res: PullResponse = {
+      cursor: JSON.stringify(next),
+      hasMore,
+      lastMutationId: last,
+      patch: page,
+      rejections: rejections
+        .filter((r) => r.clientId === body.clientId && r.mutationId > prev.acked && r.mutationId <= last)
+        .map(({ mutationId, name, error, args }) => ({ mutationId, name, error, args })),
+    };
+    return json(200, res);
+  }
+
+  const server: FakeSyncServer = {
+    rows,
+    lastMutationIds,
+    intercept: null,
+    pageSize: 1000,
+    requests: [],
+    user,
+    fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+      const path = new URL(String(input)).pathname;
+      const body: unknown = init?.body ? JSON.parse(String(init.body)) : null;
+      server.requests.push({ path, body });
+      const intercepted = server.intercept?.(path, body);
+      if (intercepted) return intercepted;
+      if (path === '/auth/login')
+        return json(200, { token: 'fake-token', expiresAt: Date.now() + 86_400_000, user });
+      if (path === '/auth/logout') return json(200, { ok: true });
+      if (path === '/sync/push') return push(body as PushRequest);
+      if (path === '/sync/pull')
+        return pull(body as { clientId: string; cursor: string | null }, server.pageSize);
+      return json(404, { error: { code: 'not_found', message: path } });
+    }) as typeof fetch,
+  };
+  return server;
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { AppError, ERROR_CODES, type ErrorCode } from '../../../../shared/errors';
+import {
+  errorResponseSchema,
+  loginResponseSchema,
+  pullResponseSchema,
+  pushResponseSchema,
+  type LoginRequest,
+  type LoginResponse,
+  type PullRequest,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+} from '../../../../shared/sync/protocol';
+
+/** An AppError that also remembers the HTTP status (413 makes the agent split its batch). */
+export class HttpError extends AppError {
+  readonly status: number;
+  constructor(
+    status: number,
+    code: ErrorCode,
+    message: string,
+    opts: { field?: string; params?: Record<string, string | number> } = {},
+  ) {
+    super(code, message, opts);
+    this.status = status;
+  }
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'bad_request',
+  426: 'upgrade_required',
+};
+
+function isErrorCode(code: string): code is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code);
+}
+
+export type TransportOptions = {
+  serverUrl: string;
+  fetch: typeof fetch;
+  /** A request that has not answered by then counts as a network failure. */
+  timeoutMs?: number;
+};
+
+/**
+ * POSTs JSON to the sync server and returns the body parsed with `schema`. Every failure becomes an
+ * AppError: no answer → `offline`; an error answer → its own code (or one derived from the status);
+ * a body that does not match the protocol → `server_error` (never trusted, never half-applied).
+ */
+export async function postJson<T>(
+  opts: TransportOptions,
+  path: string,
+  body: unknown,
+  schema: z.ZodType<T>,
+  extra: { token?: string; signal?: AbortSignal } = {},
+): Promise<T> {
+  const url = `${opts.serverUrl.replace(/\/+$/, '')}${path}`;
+  const signals = [AbortSignal.timeout(opts.timeoutMs ?? 30_000)];
+  if (extra.signal) signals.push(extra.signal);
+  let res: Response;
+  let text: string;
+  try {
+    res = await opts.fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(extra.token ? { authorization: `Bearer ${extra.token}` } : {}),
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.any(signals),
+    });
+    text = await res.text();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new HttpError(0, 'offline', `Cannot reach the sync server at ${url}: ${reason}`);
+  }
+  let json: unknown;
+  try {
+    json = text === '' ? null : JSON.parse(text);
+  } catch {
+    throw new HttpError(
+      res.status,
+      res.status >= 500 ? 'server_error' : 'bad_request',
+      `${url} answered ${res.status} with a body that is not JSON`,
+    );
+  }
+  if (!res.ok) {
+    const parsed = errorResponseSchema.safeParse(json);
+    const fallback: ErrorCode =
+      res.status >= 500 ? 'server_error' : (STATUS_CODES[res.status] ?? 'bad_request');
+    if (!parsed.success) throw new HttpError(res.status, fallback, `${url} answered ${res.status}`);
+    const { code, message, field, params } = parsed.data.error;
+    throw new HttpError(res.status, isErrorCode(code) ? code : fallback, message, {
+      ...(field !== undefined ? { field } : {}),
+      ...(params !== undefined ? { params } : {}),
+    });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HttpError(
+      res.status,
+      'server_error',
+      `${url} answered with an invalid body: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+    );
+  }
+  return parsed.data;
+}
+
+/** The sync server's API as the device uses it (the fixed HTTP interface of the brief). */
+export type SyncTransport = {
+  push(req: PushRequest, signal?: AbortSignal): Promise<PushResponse>;
+  pull(req: PullRequest, signal?: AbortSignal): Promise<PullResponse>;
+};
+
+export function createSyncTransport(opts: TransportOptions & { token: string }): SyncTransport {
+  return {
+    push: (req, signal) =>
+      postJson(opts, '/sync/push', req, pushResponseSchema, {
+        token: opts.token,
+        ...(signal ? { signal } : {}),
+      }),
+    pull: (req, signal) =>
+      postJson(opts, '/sync/pull', req, pullResponseSchema, {
+        token: opts.token,
+        ...(signal ? { signal } : {}),
+      }),
+  };
+}
+
+export function login(opts: TransportOptions, req: LoginRequest): Promise<LoginResponse> {
+  return postJson(opts, '/auth/login', req, loginResponseSchema);
+}
+
+/** Revokes the token on the server; the answer's content does not matter. */
+export async function logout(opts: TransportOptions, token: string): Promise<void> {
+  await postJson(opts, '/auth/logout', {}, z.unknown(), { token });
+}

@@ -1,0 +1,19 @@
+import { create } from 'zustand';
+import { createCustomersSlice, type CustomersSlice } from '../modules/customers/states/customersSlice';
+import { createSessionSlice, type SessionSlice } from '../modules/auth/states/sessionSlice';
+import { createSyncSlice, type SyncSlice } from '../modules/sync/states/syncSlice';
+import { createUiSlice, type UiSlice } from '../modules/shell/states/uiSlice';
+
+/** Everything the window keeps: one store built from the feature slices (zustand "slices pattern"). */
+export type AppState = SessionSlice & SyncSlice & CustomersSlice & UiSlice;
+
+/**
+ * The window's one store. Middleware (none needed yet) would go here, on the root only: slices are
+ * plain `StateCreator<AppState, [], [], Slice>`.
+ */
+export const useAppStore = create<AppState>()((...a) => ({
+  ...createSessionSlice(...a),
+  ...createSyncSlice(...a),
+  ...createCustomersSlice(...a),
+  ...createUiSlice(...a),
+}));

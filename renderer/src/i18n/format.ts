@@ -1,0 +1,95 @@
+import type { Locale } from './locale';
+
+/**
+ * Dates and numbers through Intl, in the chosen language. Pure functions of (value, now, locale) so they
+ * are tested without a DOM; formatters are cached because building one costs more than using it.
+ */
+
+const cache = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat | Intl.NumberFormat>();
+
+function cached<T extends Intl.DateTimeFormat | Intl.RelativeTimeFormat | Intl.NumberFormat>(
+  key: string,
+  make: () => T,
+): T {
+  let f = cache.get(key);
+  if (!f) {
+    f = make();
+    cache.set(key, f);
+  }
+  return f as T;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * "2 分钟前", "3 days ago", "in 2 hours". Under 45 seconds either way is "now"; whole days use calendar
+ * words where the language has them ("昨天", "yesterday").
+ */
+export function formatRelativeTime(at: number, now: number, locale: Locale): string {
+  const rtf = cached(`rtf:${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
+  const diff = at - now;
+  const abs = Math.abs(diff);
+  if (abs < 45 * SECOND) return rtf.format(0, 'second');
+  if (abs < 45 * MINUTE) return rtf.format(Math.round(diff / MINUTE), 'minute');
+  if (abs < 22 * HOUR) return rtf.format(Math.round(diff / HOUR), 'hour');
+  if (abs < 26 * DAY) return rtf.format(Math.round(diff / DAY), 'day');
+  if (abs < 320 * DAY) return rtf.format(Math.round(diff / (30 * DAY)), 'month');
+  return rtf.format(Math.round(diff / (365 * DAY)), 'year');
+}
+
+/** "2025年5月8日" / "May 8, 2025". */
+export function formatDate(at: number, locale: Locale): string {
+  return cached(`d:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium' })).format(at);
+}
+
+/** "2025/5/8 14:30" / "May 8, 2025, 2:30 PM". */
+export function formatDateTime(at: number, locale: Locale): string {
+  return cached(
+    `dt:${locale}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+  ).format(at);
+}
+
+/** "14:30" / "2:30 PM". */
+export function formatTime(at: number, locale: Locale): string {
+  return cached(`t:${locale}`, () => new Intl.DateTimeFormat(locale, { timeStyle: 'short' })).format(at);
+}
+
+/** "2,000" in both languages (grouping by thousands is how Chinese business software shows counts too). */
+export function formatNumber(n: number, locale: Locale): string {
+  return cached(`n:${locale}`, () => new Intl.NumberFormat(locale)).format(n);
+}
+
+/** The value of a `<input type="datetime-local">` for an instant, in the device's time zone. */
+export function toDateTimeLocalValue(at: number): string {
+  const d = new Date(at);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** The instant of a `datetime-local` value in the device's time zone, or NaN when blank or malformed. */
+export function fromDateTimeLocalValue(value: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
+  if (!m) return Number.NaN;
+  const [, y, mo, d, h, mi, s] = m;
+  const date = new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0));
+  return date.getMonth() === Number(mo) - 1 ? date.getTime() : Number.NaN;
+}
+
+/**
+ * The instant a `<input type="date">` value stands for as a next follow-up date: the end of that day in
+ * the device's time zone, so "follow up again today" is never earlier than a visit logged this afternoon.
+ * Null when blank, NaN when malformed.
+ */
+export function fromDateValueEndOfDay(value: string): number | null {
+  const v = value.trim();
+  if (v === '') return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return Number.NaN;
+  const [, y, mo, d] = m;
+  const date = new Date(Number(y), Number(mo) - 1, Number(d), 23, 59, 59, 999);
+  return date.getMonth() === Number(mo) - 1 ? date.getTime() : Number.NaN;
+}

@@ -1,0 +1,140 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore } from '../../../app/store';
+import { formatNumber } from '../../../i18n/format';
+import { useErrorText } from '../../../i18n/useErrorText';
+import { Button, EmptyState, Icon, Spinner } from '../../../ui';
+import { PageHeader } from '../../shell/components/PageHeader';
+import { useDebouncedValue } from '../hooks/useDebouncedValue';
+import { CustomerTable } from './CustomerTable';
+
+const SEARCH_DEBOUNCE_MS = 250;
+
+/** The private sea: search, count and the virtualised table. */
+export function CustomerListPage() {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const { query, total, error, locale, setQuery, navigate, invalidate, initialProgress } = useAppStore(
+    useShallow((s) => ({
+      query: s.customerQuery,
+      total: s.customerTotal,
+      error: s.customerError,
+      locale: s.locale,
+      setQuery: s.setCustomerQuery,
+      navigate: s.navigate,
+      invalidate: s.invalidateData,
+      initialProgress: s.syncStatus?.initialProgress ?? null,
+    })),
+  );
+  const [text, setText] = useState(query);
+  const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    setQuery(debounced.trim());
+  }, [debounced, setQuery]);
+
+  useEffect(() => {
+    // "/" jumps to search from anywhere on the list, as in most business tools.
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.key === '/' && target && !['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) {
+        e.preventDefault();
+        searchRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const searching = query !== '';
+  const body = (() => {
+    if (error && total === null) {
+      return (
+        <EmptyState
+          icon="alert"
+          tone="danger"
+          title={t('customers.loadError')}
+          body={errorText(error)}
+          action={
+            <Button icon="sync" onClick={invalidate}>
+              {t('common.retry')}
+            </Button>
+          }
+          testId="customer-list-error"
+        />
+      );
+    }
+    if (total === 0 && searching) {
+      return (
+        <EmptyState
+          icon="search"
+          title={t('customers.noMatch', { query })}
+          body={t('customers.noMatchBody')}
+          testId="customer-list-empty"
+        />
+      );
+    }
+    if (total === 0 && initialProgress) {
+      return (
+        <EmptyState
+          icon="cloud"
+          title={t('customers.initialSync')}
+          body={t('sync.initialProgress', {
+            received: formatNumber(initialProgress.received, locale),
+            pages: initialProgress.pages,
+          })}
+          action={<Spinner size={18} />}
+        />
+      );
+    }
+    if (total === 0) {
+      return (
+        <EmptyState
+          icon="customers"
+          title={t('customers.empty')}
+          body={t('customers.emptyBody')}
+          testId="customer-list-empty"
+        />
+      );
+    }
+    return <CustomerTable onOpen={(id) => navigate({ name: 'customer', id })} />;
+  })();
+
+  return (
+    <div className="tp-page tp-page--fill">
+      <PageHeader
+        title={t('customers.title')}
+        subtitle={
+          <span data-testid="customer-count" data-count={total ?? undefined}>
+            {total === null
+              ? t('common.loading')
+              : t(searching ? 'customers.countFiltered' : 'customers.count', {
+                  n: formatNumber(total, locale),
+                })}
+          </span>
+        }
+      >
+        <label className="tp-search">
+          <Icon name="search" size={15} />
+          <input
+            ref={searchRef}
+            type="search"
+            className="tp-search__input"
+            data-testid="customer-search"
+            placeholder={t('customers.searchPlaceholder')}
+            aria-label={t('customers.searchPlaceholder')}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setText('');
+            }}
+          />
+          <kbd className="tp-kbd">/</kbd>
+        </label>
+      </PageHeader>
+      <div className="tp-page__body">{body}</div>
+    </div>
+  );
+}

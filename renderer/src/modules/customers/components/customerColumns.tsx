@@ -1,0 +1,117 @@
+import { createColumnHelper } from '@tanstack/react-table';
+import type { TFunction } from 'i18next';
+import type { CustomerListItem, CustomerSortColumn } from '../../../../../shared/api/contract';
+import { formatDateTime, formatRelativeTime } from '../../../i18n/format';
+import type { Locale } from '../../../i18n/locale';
+import { Avatar } from '../../../ui';
+import { CompanyMark, LevelBadge, StatusBadge } from './CustomerBadges';
+
+/** The table's column ids; they are also the `sort-<id>` test ids of the headers. */
+export type CustomerColumnId =
+  'name' | 'industry' | 'region' | 'level' | 'status' | 'phone' | 'owner' | 'lastFollowUpAt';
+
+/** Columns the core can sort by (`customers.list` sort); the others are not clickable. */
+export const SORTABLE_COLUMNS: Partial<Record<CustomerColumnId, CustomerSortColumn>> = {
+  name: 'name',
+  industry: 'industry',
+  region: 'region',
+  level: 'level',
+  status: 'status',
+  lastFollowUpAt: 'lastFollowUpAt',
+};
+
+/** Widths as one CSS grid template, shared by header and rows so they always line up. */
+export const CUSTOMER_GRID_TEMPLATE =
+  'minmax(240px, 2.6fr) minmax(96px, 1fr) minmax(110px, 1.1fr) 72px 120px 136px minmax(96px, .9fr) 120px';
+
+/** A follow-up older than this reads as a warning: the public-sea recycle rules count from it (SPEC §4). */
+const STALE_FOLLOW_UP_MS = 30 * 24 * 60 * 60 * 1000;
+
+const col = createColumnHelper<CustomerListItem>();
+
+/** The columns, built per language and clock tick (cells show relative times). */
+export function customerColumns(t: TFunction, locale: Locale, now: number) {
+  return [
+    col.accessor('name', {
+      id: 'name',
+      header: () => t('customers.columns.name'),
+      cell: (c) => {
+        const r = c.row.original;
+        return (
+          <div className="tp-cell-name">
+            <CompanyMark name={r.shortName ?? r.name} size={26} />
+            <div className="tp-cell-name__text">
+              <span className="tp-cell-name__name" title={r.name}>
+                {r.name}
+              </span>
+              {r.shortName ? <span className="tp-cell-name__short">{r.shortName}</span> : null}
+            </div>
+          </div>
+        );
+      },
+    }),
+    col.accessor('industry', {
+      id: 'industry',
+      header: () => t('customers.columns.industry'),
+      cell: (c) => c.getValue() ?? <Dash />,
+    }),
+    col.accessor('region', {
+      id: 'region',
+      header: () => t('customers.columns.region'),
+      cell: (c) => <span className="tp-cell-muted">{c.getValue() ?? '—'}</span>,
+    }),
+    col.accessor('level', {
+      id: 'level',
+      header: () => t('customers.columns.level'),
+      cell: (c) => <LevelBadge level={c.getValue()} compact />,
+    }),
+    col.accessor('status', {
+      id: 'status',
+      header: () => t('customers.columns.status'),
+      cell: (c) => <StatusBadge status={c.getValue()} />,
+    }),
+    col.accessor('phone', {
+      id: 'phone',
+      header: () => t('customers.columns.phone'),
+      enableSorting: false,
+      cell: (c) => <span className="tp-cell-phone">{c.getValue() ?? '—'}</span>,
+    }),
+    col.accessor('ownerName', {
+      id: 'owner',
+      header: () => t('customers.columns.owner'),
+      enableSorting: false,
+      cell: (c) => {
+        const name = c.getValue();
+        return name ? (
+          <span className="tp-cell-owner">
+            <Avatar name={name} size={20} />
+            {name}
+          </span>
+        ) : (
+          <Dash />
+        );
+      },
+    }),
+    col.accessor('lastFollowUpAt', {
+      id: 'lastFollowUpAt',
+      header: () => t('customers.columns.lastFollowUpAt'),
+      cell: (c) => {
+        const at = c.getValue();
+        if (at === null) return <Dash />;
+        const stale = now - at > STALE_FOLLOW_UP_MS;
+        return (
+          <span
+            className={stale ? 'tp-cell-time tp-cell-time--stale' : 'tp-cell-time'}
+            title={formatDateTime(at, locale)}
+          >
+            {formatRelativeTime(at, now, locale)}
+          </span>
+        );
+      },
+    }),
+  ];
+}
+
+function Dash() {
+  return <span className="tp-muted">—</span>;
+}
