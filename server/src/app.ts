@@ -1,0 +1,172 @@
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
+import { sql } from 'drizzle-orm';
+import { AppError, parseOrThrow, type ErrorCode } from '../../shared/errors';
+import { loginRequestSchema } from '../../shared/sync/protocol';
+import type { ServerDb } from './db/database';
+import { createLoginThrottle, type LoginThrottle } from './auth/rateLimit';
+import { authenticate, login, logout, type AuthSession } from './auth/sessions';
+import { handlePull } from './sync/pull';
+import { handlePush } from './sync/push';
+
+/** Reported by GET /health; the server's own version (package.json). */
+export const SERVER_VERSION = '0.1.0';
+/** The largest request body accepted (a full push of 500 mutations is far below it). */
+export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+
+const STATUS_OF: Record<ErrorCode, number> = {
+  validation: 400,
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  duplicate: 409,
+  upgrade_required: 426,
+  offline: 503,
+  server_error: 500,
+};
+
+/** Too many failed logins: 429 with Retry-After. Its code stays in ERROR_CODES ('forbidden'). */
+class TooManyAttempts extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterMs: number) {
+    const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+    super('forbidden', `Too many failed logins: try again in ${minutes} minute${minutes > 1 ? 's' : ''}`, {
+      params: { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) },
+    });
+    this.retryAfterSeconds = Math.ceil(retryAfterMs / 1000);
+  }
+}
+
+export type BuildServerOptions = {
+  db: ServerDb;
+  /** The server clock (epoch ms); tests move it to expire sessions. */
+  now?: () => number;
+  /** Fastify's pino logger options; false (the default) logs nothing. */
+  logger?: FastifyServerOptions['logger'];
+  loginThrottle?: LoginThrottle;
+};
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match?.[1])
+    throw new AppError('unauthorized', 'Missing bearer token: send Authorization: Bearer <token>');
+  return match[1];
+}
+
+/**
+ * The sync server's HTTP app (the fixed API of the brief): /health, /auth/login, /auth/logout,
+ * /sync/push, /sync/pull. Every error answers `{"error": {code, message, field?, params?}}`.
+ */
+export function buildServer(options: BuildServerOptions): FastifyInstance {
+  const { db } = options;
+  const now = options.now ?? Date.now;
+  const throttle = options.loginThrottle ?? createLoginThrottle();
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+  });
+
+  const requireSession = async (request: FastifyRequest): Promise<AuthSession> =>
+    authenticate(db, bearerToken(request), now());
+
+  app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
+    if (err instanceof TooManyAttempts) {
+      void reply.header('retry-after', String(err.retryAfterSeconds)).code(429).send({ error: err.toJSON() });
+      return;
+    }
+    if (err instanceof AppError) {
+      void reply.code(STATUS_OF[err.code]).send({ error: err.toJSON() });
+      return;
+    }
+    const fastifyError = err as FastifyError;
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      void reply.code(413).send({
+        error: {
+          code: 'bad_request',
+          message: `Payload too large: at most ${BODY_LIMIT_BYTES / 1024 / 1024} MB`,
+        },
+      });
+      return;
+    }
+    if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
+      void reply.code(400).send({ error: { code: 'bad_request', message: fastifyError.message } });
+      return;
+    }
+    request.log.error({ err }, 'request failed');
+    void reply.code(500).send({ error: { code: 'server_error', message: 'Internal error' } });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .send({
+        error: {
+          code: 'not_found',
+          message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+        },
+      });
+  });
+
+  app.get('/health', async () => {
+    await db.rows(sql`SELECT 1`);
+    return { status: 'ok', db: db.kind, version: SERVER_VERSION };
+  });
+
+  app.post('/auth/login', async (request) => {
+    const body = parseOrThrow(loginRequestSchema, request.body, 'login');
+    const key = `${body.username.toLowerCase()}|${request.ip}`;
+    const wait = throttle.retryAfterMs(key, now());
+    if (wait > 0) throw new TooManyAttempts(wait);
+    try {
+      const response = await login(db, body, now());
+      throttle.reset(key);
+      request.log.info({ userId: response.user.id }, 'login');
+      return response;
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'unauthorized') {
+        throttle.recordFailure(key, now());
+        request.log.info({ username: body.username }, 'login refused');
+      }
+      throw err;
+    }
+  });
+
+  app.post('/auth/logout', async (request) => {
+    const session = await requireSession(request);
+    await logout(db, session.sessionId, now());
+    return { ok: true };
+  });
+
+  app.post('/sync/push', async (request) => {
+    const session = await requireSession(request);
+    const response = await handlePush(db, session.user, request.body, now());
+    request.log.info(
+      {
+        userId: session.user.id,
+        lastMutationId: response.lastMutationId,
+        rejected: response.rejections.length,
+      },
+      'push',
+    );
+    return response;
+  });
+
+  app.post('/sync/pull', async (request) => {
+    const session = await requireSession(request);
+    const response = await handlePull(db, session.user, request.body);
+    request.log.info(
+      { userId: session.user.id, ops: response.patch.length, hasMore: response.hasMore },
+      'pull',
+    );
+    return response;
+  });
+
+  return app;
+}

@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildServer } from './app';
+import { openServerDatabase } from './db/database';
+import { clearDatabase, isDatabaseEmpty, seedDemo } from './seed/demo';
+
+/**
+ * `tsx server/src/cli.ts [--port 4400] [--host 127.0.0.1] [--data-dir .tidepool/server]
+ * [--demo-customers 2000] [--no-seed] [--reset-demo] [--exit-after-seed]`; DATABASE_URL selects a real
+ * PostgreSQL. Structured logs go to stderr so stdout carries exactly one line, the ready line, which
+ * other tools wait for.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '4400' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string', default: '.tidepool/server' },
+      'demo-customers': { type: 'string', default: '2000' },
+      'no-seed': { type: 'boolean', default: false },
+      'reset-demo': { type: 'boolean', default: false },
+      'exit-after-seed': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  const demoCustomers = Number(values['demo-customers']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port: not a port number: ${values.port}`);
+  if (!Number.isInteger(demoCustomers) || demoCustomers < 0) {
+    throw new Error(`--demo-customers: expected a whole number, got ${values['demo-customers']}`);
+  }
+
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const db = await openServerDatabase({
+    databaseUrl,
+    dataDir: databaseUrl ? undefined : resolve(values['data-dir']),
+  });
+  if (values['reset-demo']) {
+    await clearDatabase(db);
+    const summary = await seedDemo(db, { customers: demoCustomers });
+    console.error(
+      `Demo data reset: ${summary.customers} customers, ${summary.contacts} contacts, ${summary.followUps} follow-ups`,
+    );
+  } else if (!values['no-seed'] && (await isDatabaseEmpty(db))) {
+    const summary = await seedDemo(db, { customers: demoCustomers });
+    console.error(
+      `Demo data seeded: ${summary.customers} customers, ${summary.contacts} contacts, ${summary.followUps} follow-ups`,
+    );
+  }
+  if (values['exit-after-seed']) {
+    await db.close();
+    return;
+  }
+
+  const app = buildServer({ db, logger: { level: process.env.LOG_LEVEL ?? 'info', stream: process.stderr } });
+  await app.listen({ host: values.host, port });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  console.log(`Tidepool sync server listening at http://${values.host}:${actualPort}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+
+/** Where drizzle-kit writes the server's migrations (`drizzle.server.config.ts`). */
+export const SERVER_MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle/server', import.meta.url));
+
+/** A row as the driver returns it: keys are the column aliases of the query. */
+export type DbRow = Record<string, unknown>;
+
+/** Runs parameterised SQL (drizzle's `sql` template). Every repository function takes one of these. */
+export type SqlRunner = {
+  rows<T extends DbRow = DbRow>(query: SQL): Promise<T[]>;
+};
+
+/** A transaction: SQL plus nested savepoints (a failing savepoint rolls back only its own work). */
+export type ServerTx = SqlRunner & {
+  savepoint<T>(work: (tx: ServerTx) => Promise<T>): Promise<T>;
+};
+
+export type TxOptions = {
+  isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  readOnly?: boolean;
+};
+
+/**
+ * The one small interface both drivers share (PGlite embedded, node-postgres for a real PostgreSQL), so
+ * every query of the server is written once. Hot paths use raw SQL through `rows()`.
+ */
+export type ServerDb = SqlRunner & {
+  kind: 'pglite' | 'postgres';
+  transaction<T>(work: (tx: ServerTx) => Promise<T>, options?: TxOptions): Promise<T>;
+  /** Plain text SQL with `$1` parameters, for tests and tools. */
+  query(text: string, params?: unknown[]): Promise<DbRow[]>;
+  close(): Promise<void>;
+};
+
+export type OpenServerDatabaseOptions = {
+  /** A PostgreSQL URL (the `DATABASE_URL` env); when set, PGlite is not used. */
+  databaseUrl?: string | undefined;
+  /** PGlite data folder; in memory when absent. */
+  dataDir?: string | undefined;
+  migrationsFolder?: string;
+};
+
+/** Structural view of a drizzle database or transaction, common to both drivers. */
+type DrizzleRunner = {
+  execute(query: SQL): PromiseLike<{ rows: unknown[] }>;
+};
+type DrizzleTx = DrizzleRunner & {
+  transaction<T>(work: (tx: DrizzleTx) => Promise<T>): Promise<T>;
+};
+type DrizzleDb = DrizzleRunner & {
+  transaction<T>(work: (tx: DrizzleTx) => Promise<T>, config?: PgTransactionConfig): Promise<T>;
+};
+
+function runner(d: DrizzleRunner): SqlRunner {
+  return {
+    async rows<T extends DbRow>(query: SQL) {
+      const result = await d.execute(query);
+      return result.rows as T[];
+    },
+  };
+}
+
+function wrapTx(tx: DrizzleTx): ServerTx {
+  return {
+    ...runner(tx),
+    savepoint: (work) => tx.transaction((inner) => work(wrapTx(inner))),
+  };
+}
+
+function txConfig(options: TxOptions | undefined): PgTransactionConfig | undefined {
+  if (!options) return undefined;
+  const config: PgTransactionConfig = {};
+  if (options.isolation) config.isolationLevel = options.isolation;
+  if (options.readOnly) config.accessMode = 'read only';
+  return config;
+}
+
+function wrap(
+  kind: ServerDb['kind'],
+  d: DrizzleDb,
+  query: ServerDb['query'],
+  close: () => Promise<void>,
+): ServerDb {
+  return {
+    kind,
+    ...runner(d),
+    transaction: (work, options) => d.transaction((tx) => work(wrapTx(tx)), txConfig(options)),
+    query,
+    close,
+  };
+}
+
+/**
+ * Opens the server database and applies pending migrations: node-postgres when `databaseUrl` is given,
+ * else PGlite in `dataDir` (created if missing) or in memory.
+ */
+export async function openServerDatabase(options: OpenServerDatabaseOptions = {}): Promise<ServerDb> {
+  const migrationsFolder = options.migrationsFolder ?? SERVER_MIGRATIONS_FOLDER;
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    pool.on('error', () => {});
+    const d = drizzleNodePg({ client: pool });
+    await migrateNodePg(d, { migrationsFolder });
+    return wrap(
+      'postgres',
+      d as unknown as DrizzleDb,
+      async (text, params) => (await pool.query(text, params)).rows as DbRow[],
+      () => pool.end(),
+    );
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  const d = drizzlePglite({ client });
+  await migratePglite(d, { migrationsFolder });
+  return wrap(
+    'pglite',
+    d as unknown as DrizzleDb,
+    async (text, params) => (await client.query<DbRow>(text, params)).rows,
+    () => client.close(),
+  );
+}
+
+/** The driver's own error: drizzle wraps it in a DrizzleQueryError whose `cause` it is. */
+function driverError(err: unknown): Record<string, unknown> | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 3 && typeof current === 'object' && current !== null; depth++) {
+    const record = current as Record<string, unknown>;
+    if (typeof record.code === 'string' && /^[0-9A-Z]{5}$/.test(record.code)) return record;
+    current = record.cause;
+  }
+  return undefined;
+}
+
+/** PostgreSQL error code of a driver error (`23505` unique violation, …), if it is one. */
+export function pgErrorCode(err: unknown): string | undefined {
+  const code = driverError(err)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The constraint a driver error names (`customers_org_name_uq`), if any. */
+export function pgConstraint(err: unknown): string | undefined {
+  const constraint = driverError(err)?.constraint;
+  return typeof constraint === 'string' ? constraint : undefined;
+}

@@ -1,0 +1,273 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * The sync server's tables (docs/server.md). Synced tables (users, customers, contacts, follow_ups) hold
+ * exactly the wire columns of shared/domain/rows.ts in snake_case, plus what only the server needs:
+ * `deleted_at` tombstones (a pull turns them into `del`) and `name_norm` for per-org name uniqueness.
+ * Timestamps are bigint epoch milliseconds, like the wire; `version` is the org version counter value of
+ * the transaction that last wrote the row.
+ */
+
+/** Epoch milliseconds, read as a JS number (safe until year 287396). */
+const ms = (name: string) => bigint(name, { mode: 'number' });
+
+/** A tenant. `version` is the org-wide counter every write transaction bumps once (global-version sync). */
+export const orgs = pgTable('orgs', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  version: ms('version').notNull().default(0),
+  createdAt: ms('created_at').notNull(),
+});
+
+/** Sales teams as a tree: a manager's scope is their team and every team below it. */
+export const teams = pgTable(
+  'teams',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    parentId: uuid('parent_id').references((): AnyPgColumn => teams.id),
+    name: text('name').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('teams_org_idx').on(t.orgId), index('teams_parent_idx').on(t.parentId)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    teamId: uuid('team_id').references(() => teams.id),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role').notNull(),
+    /** scrypt$N$r$p$salt$hash (server/src/auth/passwords.ts). */
+    passwordHash: text('password_hash').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    version: ms('version').notNull(),
+  },
+  (t) => [
+    uniqueIndex('users_username_uq').on(t.username),
+    index('users_org_version_idx').on(t.orgId, t.version),
+    index('users_team_idx').on(t.teamId),
+    check('users_role_ck', sql`${t.role} in ('rep', 'manager', 'admin')`),
+  ],
+);
+
+/** A logged-in device. Only the sha256 of the bearer token is stored, so a leaked table grants nothing. */
+export const deviceSessions = pgTable(
+  'device_sessions',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    tokenHash: text('token_hash').notNull(),
+    deviceName: text('device_name'),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+    revokedAt: ms('revoked_at'),
+    lastSeenAt: ms('last_seen_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('device_sessions_token_uq').on(t.tokenHash),
+    index('device_sessions_user_idx').on(t.userId),
+  ],
+);
+
+/**
+ * One row per device database (Replicache's client): the last mutation id processed, updated in the same
+ * transaction as the mutation's effects, which is what makes every mutation apply at most once.
+ */
+export const syncClients = pgTable(
+  'sync_clients',
+  {
+    clientId: uuid('client_id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    lastMutationId: integer('last_mutation_id').notNull().default(0),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [index('sync_clients_user_idx').on(t.userId)],
+);
+
+/** Mutations the server refused for good, with the user's values, delivered to the device by pull. */
+export const mutationRejections = pgTable(
+  'mutation_rejections',
+  {
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => syncClients.clientId),
+    mutationId: integer('mutation_id').notNull(),
+    name: text('name').notNull(),
+    args: jsonb('args'),
+    error: jsonb('error').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.mutationId] })],
+);
+
+export const customers = pgTable(
+  'customers',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    name: text('name').notNull(),
+    /** normalizeCompanyName(name): unique per org among live customers (SPEC §6). */
+    nameNorm: text('name_norm').notNull(),
+    shortName: text('short_name'),
+    creditCode: text('credit_code'),
+    industry: text('industry'),
+    region: text('region'),
+    address: text('address'),
+    phone: text('phone'),
+    website: text('website'),
+    source: text('source'),
+    status: text('status').notNull(),
+    level: text('level'),
+    ownerId: uuid('owner_id').references(() => users.id),
+    poolState: text('pool_state').notNull(),
+    claimedAt: ms('claimed_at'),
+    lastFollowUpAt: ms('last_follow_up_at'),
+    lastDealAt: ms('last_deal_at'),
+    attrs: jsonb('attrs').notNull().default({}),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    version: ms('version').notNull(),
+    deletedAt: ms('deleted_at'),
+  },
+  (t) => [
+    index('customers_org_version_idx').on(t.orgId, t.version),
+    index('customers_org_owner_idx').on(t.orgId, t.ownerId),
+    uniqueIndex('customers_org_name_uq')
+      .on(t.orgId, t.nameNorm)
+      .where(sql`${t.deletedAt} is null`),
+    uniqueIndex('customers_org_credit_code_uq')
+      .on(t.orgId, t.creditCode)
+      .where(sql`${t.deletedAt} is null and ${t.creditCode} is not null`),
+    check('customers_status_ck', sql`${t.status} in ('active', 'dormant', 'deregistered')`),
+    check('customers_level_ck', sql`${t.level} is null or ${t.level} in ('A', 'B', 'C', 'D')`),
+    check('customers_pool_state_ck', sql`${t.poolState} in ('private', 'public')`),
+    check('customers_private_has_owner_ck', sql`${t.poolState} = 'public' or ${t.ownerId} is not null`),
+  ],
+);
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    name: text('name').notNull(),
+    title: text('title'),
+    phone: text('phone'),
+    email: text('email'),
+    wechat: text('wechat'),
+    isPrimary: boolean('is_primary').notNull().default(false),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    version: ms('version').notNull(),
+    deletedAt: ms('deleted_at'),
+  },
+  (t) => [
+    index('contacts_org_version_idx').on(t.orgId, t.version),
+    index('contacts_customer_idx').on(t.customerId),
+  ],
+);
+
+export const followUps = pgTable(
+  'follow_ups',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    contactId: uuid('contact_id').references(() => contacts.id),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id),
+    type: text('type').notNull(),
+    content: text('content').notNull(),
+    outcome: text('outcome'),
+    occurredAt: ms('occurred_at').notNull(),
+    nextFollowUpAt: ms('next_follow_up_at'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    version: ms('version').notNull(),
+    deletedAt: ms('deleted_at'),
+  },
+  (t) => [
+    index('follow_ups_org_version_idx').on(t.orgId, t.version),
+    index('follow_ups_customer_idx').on(t.customerId, t.occurredAt),
+    check('follow_ups_type_ck', sql`${t.type} in ('visit', 'call', 'wechat', 'email', 'meeting', 'other')`),
+  ],
+);
+
+/**
+ * Every change of a customer's owner or pool state (SPEC §2), with who or what did it. Pull reads the
+ * entries newer than a cursor to know which customers left or entered a user's scope: leaving becomes
+ * `del` of the customer and its children, entering a `put` of the customer with all its children.
+ */
+export const ownershipHistory = pgTable(
+  'ownership_history',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    fromOwnerId: uuid('from_owner_id').references(() => users.id),
+    toOwnerId: uuid('to_owner_id').references(() => users.id),
+    fromPoolState: text('from_pool_state'),
+    toPoolState: text('to_pool_state').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: uuid('actor_id'),
+    reason: text('reason'),
+    at: ms('at').notNull(),
+    version: ms('version').notNull(),
+  },
+  (t) => [
+    index('ownership_history_org_version_idx').on(t.orgId, t.version),
+    index('ownership_history_customer_idx').on(t.customerId, t.at),
+    check('ownership_history_actor_type_ck', sql`${t.actorType} in ('user', 'rule', 'event')`),
+  ],
+);

@@ -1,0 +1,143 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { AppError } from '../../../shared/errors';
+import type { SyncedTable } from '../../../shared/domain/rows';
+import { normalizeCompanyName } from '../../../shared/domain/validators';
+import type { Effect, ReadSpec } from '../../../shared/mutations';
+import { pgConstraint, pgErrorCode, type DbRow, type ServerTx } from '../db/database';
+import { HAS_TOMBSTONES, SQL_TABLES, WIRE_COLUMNS, wireColumn, wireSelectList, wireValue } from '../db/wire';
+
+/**
+ * A mutator that misbehaved (threw something other than an AppError, or wrote something it may not): a
+ * bug on our side, recorded as a `server_error` rejection so it never blocks the device's queue.
+ */
+export class MutatorFailure extends Error {}
+
+/** What every write of one push transaction shares: the org, its new version, the server clock. */
+export type WriteStamp = { orgId: string; version: number; now: number };
+
+/**
+ * Loads a row a mutator reads, locked FOR UPDATE until the push commits so no concurrent push decides on
+ * a stale copy. Rows of other orgs and tombstones are invisible (undefined), exactly like missing rows.
+ */
+export async function readForUpdate(tx: ServerTx, spec: ReadSpec, orgId: string): Promise<DbRow | undefined> {
+  const table = sql.raw(SQL_TABLES[spec.table]);
+  const live = HAS_TOMBSTONES[spec.table] ? sql`AND t.deleted_at IS NULL` : sql``;
+  const [row] = await tx.rows(sql`
+    SELECT ${wireSelectList(spec.table, 't')} FROM ${table} t
+    WHERE t.id = ${spec.id} AND t.org_id = ${orgId} ${live} FOR UPDATE`);
+  return row;
+}
+
+/** Keys a mutator may never write: identity and the server-assigned version. */
+const PROTECTED_KEYS = new Set(['id', 'orgId', 'version']);
+
+function assignments(
+  table: SyncedTable,
+  values: Record<string, unknown>,
+  forUpdate: boolean,
+): [string, SQL][] {
+  const out: [string, SQL][] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    const col = wireColumn(table, key);
+    // Effects come from our own mutators: an unknown column is a programming error, not user input.
+    if (!col || key === 'version' || (forUpdate && PROTECTED_KEYS.has(key))) {
+      throw new MutatorFailure(`Mutator wrote ${table}.${key}, which is not a writable wire column`);
+    }
+    out.push([col.column, wireValue(col, value)]);
+  }
+  if (table === 'customers' && typeof values.name === 'string') {
+    out.push(['name_norm', sql`${normalizeCompanyName(values.name)}`]);
+  }
+  return out;
+}
+
+/** Writes one effect, stamping the transaction's version. Delete leaves a tombstone (pull sends `del`). */
+export async function applyEffect(tx: ServerTx, effect: Effect, stamp: WriteStamp): Promise<void> {
+  const table = sql.raw(SQL_TABLES[effect.table]);
+  if (effect.kind === 'insert') {
+    const row = { ...(effect.row as Record<string, unknown>), orgId: stamp.orgId };
+    const pairs = assignments(effect.table, row, false);
+    pairs.push(['version', sql`${stamp.version}`]);
+    await tx.rows(sql`
+      INSERT INTO ${table} (${sql.raw(pairs.map(([col]) => col).join(', '))})
+      VALUES (${sql.join(
+        pairs.map(([, value]) => value),
+        sql`, `,
+      )})`);
+    return;
+  }
+  if (effect.kind === 'update') {
+    const pairs = assignments(effect.table, effect.set as Record<string, unknown>, true);
+    pairs.push(['version', sql`${stamp.version}`]);
+    const live = HAS_TOMBSTONES[effect.table] ? sql`AND deleted_at IS NULL` : sql``;
+    const updated = await tx.rows(sql`
+      UPDATE ${table} SET ${sql.join(
+        pairs.map(([col, value]) => sql`${sql.raw(col)} = ${value}`),
+        sql`, `,
+      )}
+      WHERE id = ${effect.id} AND org_id = ${stamp.orgId} ${live} RETURNING id`);
+    if (updated.length === 0)
+      throw new AppError('not_found', `id: no such ${effect.table} row`, { field: 'id' });
+    return;
+  }
+  if (!HAS_TOMBSTONES[effect.table])
+    throw new MutatorFailure(`Mutator deleted from ${effect.table}, which has no tombstones`);
+  const deleted = await tx.rows(sql`
+    UPDATE ${table} SET deleted_at = ${stamp.now}, updated_at = ${stamp.now}, version = ${stamp.version}
+    WHERE id = ${effect.id} AND org_id = ${stamp.orgId} AND deleted_at IS NULL RETURNING id`);
+  if (deleted.length === 0)
+    throw new AppError('not_found', `id: no such ${effect.table} row`, { field: 'id' });
+}
+
+/** Field (wire key) a foreign-key constraint name is about, e.g. follow_ups_contact_id_contacts_id_fk → contactId. */
+function fieldOfConstraint(constraint: string | undefined): string | undefined {
+  if (!constraint) return undefined;
+  for (const cols of Object.values(WIRE_COLUMNS)) {
+    for (const col of cols) {
+      if (col.kind === 'uuid' && col.column !== 'id' && constraint.includes(`_${col.column}_`))
+        return col.key;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Turns a database refusal of a mutation's writes into the AppError the device will show, or undefined
+ * when the error is not the mutation's fault (connection lost, …) and the whole push must fail instead.
+ */
+export function databaseRefusal(err: unknown): AppError | undefined {
+  const code = pgErrorCode(err);
+  if (!code) return undefined;
+  const constraint = pgConstraint(err);
+  if (code === '23505') {
+    if (constraint === 'customers_org_name_uq') {
+      return new AppError(
+        'duplicate',
+        'name: a customer with this name already exists in your organisation',
+        {
+          field: 'name',
+        },
+      );
+    }
+    if (constraint === 'customers_org_credit_code_uq') {
+      return new AppError('duplicate', 'creditCode: a customer with this credit code already exists', {
+        field: 'creditCode',
+      });
+    }
+    return new AppError('conflict', 'id: a row with this id already exists', { field: 'id' });
+  }
+  if (code === '23503') {
+    const field = fieldOfConstraint(constraint);
+    return new AppError('not_found', `${field ?? 'reference'}: refers to a row that does not exist`, {
+      ...(field ? { field } : {}),
+    });
+  }
+  if (code.startsWith('23') || code.startsWith('22')) {
+    return new AppError(
+      'validation',
+      'A value was refused by the database (invalid, too long or out of range)',
+    );
+  }
+  return undefined;
+}

@@ -1,0 +1,278 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { AppError, parseOrThrow, type AppErrorData } from '../../../shared/errors';
+import { SYNCED_TABLES, type SyncedTable } from '../../../shared/domain/rows';
+import {
+  pullRequestSchema,
+  type PatchOp,
+  type PullResponse,
+  type SessionUser,
+} from '../../../shared/sync/protocol';
+import type { DbRow, ServerTx, ServerDb } from '../db/database';
+import { SQL_TABLES, wireSelectList } from '../db/wire';
+import { checkProtocolVersion } from './protocolGate';
+import { loadScope, ownerInScope, type UserScope } from './scope';
+
+/** Rows per page when the device does not ask for a limit. */
+export const DEFAULT_PULL_LIMIT = 5000;
+
+/**
+ * What the opaque cursor holds. Settled (`p` absent): the device has every change up to org version `v`
+ * and the rejections up to mutation `m`. Mid-round (`p` present): a round towards version `v` is being
+ * paged; `p.b` is its base version (null for a full pull), `p.t` the table index and `p.a` the last id
+ * sent in that table (keyset paging).
+ */
+const cursorSchema = z
+  .object({
+    u: z.uuid(),
+    v: z.int().nonnegative(),
+    m: z.int().nonnegative(),
+    p: z
+      .object({
+        b: z.int().nonnegative().nullable(),
+        t: z
+          .int()
+          .min(0)
+          .max(SYNCED_TABLES.length - 1),
+        a: z.uuid().nullable(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type PullCursor = z.infer<typeof cursorSchema>;
+
+export function encodeCursor(cursor: PullCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+/** Decodes a cursor made by encodeCursor; anything else is a 400 naming the cursor. */
+export function decodeCursor(text: string): PullCursor {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw new AppError(
+      'bad_request',
+      'cursor: not a cursor this server issued; pull again with cursor null',
+      {
+        field: 'cursor',
+      },
+    );
+  }
+  const parsed = cursorSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new AppError(
+      'bad_request',
+      'cursor: not a cursor this server issued; pull again with cursor null',
+      {
+        field: 'cursor',
+      },
+    );
+  }
+  return parsed.data;
+}
+
+/** One page's plan: which round, where in it, and what the device already acknowledged. */
+type Round = {
+  /** Base version of an incremental round; null for a full pull (starts with `clear`). */
+  base: number | null;
+  /** The org version this round brings the device to (the snapshot of its first page). */
+  target: number;
+  table: number;
+  after: string | null;
+  firstPage: boolean;
+  /** Mutation id delivered before this round (rejections after it are sent on the round's first page). */
+  ackedBefore: number;
+  /** lastMutationId reported on every page of the round. */
+  lastMutationId: number;
+};
+
+function visible(alias: string, scope: UserScope): SQL {
+  const a = sql.raw(alias);
+  return sql`(${a}.deleted_at IS NULL AND ${a}.pool_state = 'private' AND ${ownerInScope(scope, sql.raw(`${alias}.owner_id`))})`;
+}
+
+/**
+ * A customer that left the scope since `base`: its ownership changed (ownership_history) and it is no
+ * longer visible, or it was deleted while owned within the scope. Its row and its children become `del`.
+ */
+function gone(alias: string, scope: UserScope, base: number): SQL {
+  const a = sql.raw(alias);
+  return sql`(NOT ${visible(alias, scope)} AND (
+    EXISTS (SELECT 1 FROM ownership_history h WHERE h.customer_id = ${a}.id AND h.version > ${base})
+    OR (${a}.deleted_at IS NOT NULL AND ${a}.version > ${base} AND ${ownerInScope(scope, sql.raw(`${alias}.owner_id`))})))`;
+}
+
+/**
+ * Children of a customer whose ownership changed after the round's target wait for the next round,
+ * which sends that customer whole (entering) or removes it (leaving); this keeps a page from sending a
+ * contact whose customer the device does not have.
+ */
+function notMovedAfter(alias: string, target: number): SQL {
+  return sql`NOT EXISTS (SELECT 1 FROM ownership_history h WHERE h.customer_id = ${sql.raw(alias)}.id AND h.version > ${target})`;
+}
+
+/**
+ * The page query of one table. Full pulls send the live rows of the scope; incremental pulls the rows
+ * changed since `base`, with `"_gone"` true for those to delete (users are never deleted). Ordered by id
+ * for keyset paging.
+ */
+function pageQuery(table: SyncedTable, round: Round, scope: UserScope, limit: number): SQL {
+  const from = sql.raw(SQL_TABLES[table]);
+  const cols = wireSelectList(table, 'x');
+  const after = round.after === null ? sql`` : sql`AND x.id > ${round.after}`;
+  const org = scope.orgId;
+  const { base, target } = round;
+  const tail = sql`${after} ORDER BY x.id LIMIT ${limit}`;
+
+  if (table === 'users') {
+    const changed = base === null ? sql`` : sql`AND x.version > ${base}`;
+    return sql`SELECT ${cols} FROM users x WHERE x.org_id = ${org} ${changed} ${tail}`;
+  }
+  if (table === 'customers') {
+    if (base === null) {
+      return sql`SELECT ${cols} FROM customers x
+        WHERE x.org_id = ${org} AND ${visible('x', scope)} ${tail}`;
+    }
+    return sql`SELECT ${cols}, NOT ${visible('x', scope)} AS "_gone" FROM customers x
+      WHERE x.org_id = ${org} AND x.version > ${base}
+        AND (${visible('x', scope)} OR ${gone('x', scope, base)}) ${tail}`;
+  }
+  // contacts, followUps: scoped through their customer.
+  if (base === null) {
+    return sql`SELECT ${cols} FROM ${from} x JOIN customers c ON c.id = x.customer_id
+      WHERE x.org_id = ${org} AND x.deleted_at IS NULL AND x.version <= ${target}
+        AND ${visible('c', scope)} AND ${notMovedAfter('c', target)} ${tail}`;
+  }
+  const entered = sql`EXISTS (SELECT 1 FROM ownership_history h WHERE h.customer_id = c.id AND h.version > ${base})`;
+  const put = sql`(${visible('c', scope)} AND ${notMovedAfter('c', target)}
+    AND ((x.version > ${base} AND x.version <= ${target}) OR (x.deleted_at IS NULL AND ${entered})))`;
+  const select = sql`SELECT ${cols}, (x.deleted_at IS NOT NULL OR NOT ${visible('c', scope)}) AS "_gone"
+    FROM ${from} x JOIN customers c ON c.id = x.customer_id`;
+  // Two index-friendly halves instead of one OR over the whole table: rows changed since base (by
+  // org_id + version), and the unchanged rows of customers that moved or were deleted since base (by
+  // customer_id). They are disjoint (version > base vs ≤ base).
+  const movedOrDeleted = sql`SELECT customer_id FROM ownership_history WHERE org_id = ${org} AND version > ${base}
+    UNION SELECT id FROM customers WHERE org_id = ${org} AND version > ${base} AND deleted_at IS NOT NULL`;
+  return sql`SELECT * FROM (
+      ${select} WHERE x.org_id = ${org} AND x.version > ${base} AND (${put} OR ${gone('c', scope, base)}) ${after}
+      UNION ALL
+      ${select} WHERE x.customer_id IN (${movedOrDeleted}) AND x.version <= ${base}
+        AND (${put} OR ${gone('c', scope, base)}) ${after}
+    ) x ORDER BY x.id LIMIT ${limit}`;
+}
+
+function toOp(table: SyncedTable, row: DbRow): PatchOp {
+  // Only incremental queries select "_gone"; full pages are sent as the driver returns them.
+  if (!('_gone' in row)) return { op: 'put', table, row };
+  const isGone = row._gone === true;
+  delete row._gone;
+  return isGone ? { op: 'del', table, id: String(row.id) } : { op: 'put', table, row };
+}
+
+type RejectionRow = { mutationId: number; name: string; args: unknown; error: AppErrorData };
+
+async function readPage(
+  tx: ServerTx,
+  user: SessionUser,
+  clientId: string,
+  cursor: PullCursor | null,
+  limit: number,
+) {
+  const [org] = await tx.rows<{ version: number }>(sql`
+    SELECT version::float8 AS version FROM orgs WHERE id = ${user.orgId}`);
+  if (!org) throw new AppError('unauthorized', 'Your organisation no longer exists');
+  const [client] = await tx.rows<{ userId: string; lastMutationId: number }>(sql`
+    SELECT user_id AS "userId", last_mutation_id AS "lastMutationId" FROM sync_clients WHERE client_id = ${clientId}`);
+  if (client && client.userId !== user.id) {
+    throw new AppError('forbidden', 'clientId: this client belongs to another user; start a new client', {
+      field: 'clientId',
+    });
+  }
+  const acked = client?.lastMutationId ?? 0;
+
+  // A cursor of another user, or from before the database was reset, restarts with a full pull rather
+  // than looping on an error (electric-sql #1552).
+  const usable = cursor !== null && cursor.u === user.id && cursor.v <= org.version ? cursor : null;
+  const round: Round =
+    usable?.p !== undefined
+      ? {
+          base: usable.p.b,
+          target: usable.v,
+          table: usable.p.t,
+          after: usable.p.a,
+          firstPage: false,
+          ackedBefore: usable.m,
+          lastMutationId: usable.m,
+        }
+      : {
+          base: usable?.v ?? null,
+          target: org.version,
+          table: 0,
+          after: null,
+          firstPage: true,
+          ackedBefore: usable?.m ?? 0,
+          lastMutationId: acked,
+        };
+
+  const scope = await loadScope(tx, user);
+  const patch: PatchOp[] = round.firstPage && round.base === null ? [{ op: 'clear' }] : [];
+  let remaining = limit;
+  let next: PullCursor = { u: user.id, v: round.target, m: round.lastMutationId };
+  let hasMore = false;
+  // An incremental round with nothing newer than its base has nothing to send.
+  const nothingChanged = round.base !== null && round.base >= org.version && round.firstPage;
+  for (let t = round.table; t < SYNCED_TABLES.length && !nothingChanged; t++) {
+    const table = SYNCED_TABLES[t] as SyncedTable;
+    const rows = await tx.rows(
+      pageQuery(table, { ...round, after: t === round.table ? round.after : null }, scope, remaining),
+    );
+    for (const row of rows) patch.push(toOp(table, row));
+    remaining -= rows.length;
+    if (remaining === 0) {
+      const last = rows[rows.length - 1];
+      next = { ...next, p: { b: round.base, t, a: last ? String(last.id) : round.after } };
+      hasMore = true;
+      break;
+    }
+  }
+
+  const rejections = round.firstPage
+    ? await tx.rows<RejectionRow>(sql`
+        SELECT mutation_id AS "mutationId", name, args, error FROM mutation_rejections
+        WHERE client_id = ${clientId} AND mutation_id > ${round.ackedBefore} AND mutation_id <= ${round.lastMutationId}
+        ORDER BY mutation_id`)
+    : [];
+
+  const response: PullResponse = {
+    cursor: encodeCursor(next),
+    hasMore,
+    lastMutationId: round.lastMutationId,
+    patch,
+    rejections: rejections.map((r) => ({
+      mutationId: r.mutationId,
+      name: r.name,
+      error: r.error,
+      args: r.args,
+    })),
+  };
+  return response;
+}
+
+/**
+ * POST /sync/pull: the patch that brings the device from its cursor to the org's current version, for
+ * the user's scope, paged. Each page reads one REPEATABLE READ snapshot; a round's target version is the
+ * org version in its first page's snapshot, which (writers of an org commit in version order) covers
+ * exactly the transactions committed before it (docs/server.md).
+ */
+export async function handlePull(db: ServerDb, user: SessionUser, body: unknown): Promise<PullResponse> {
+  checkProtocolVersion(body);
+  const request = parseOrThrow(pullRequestSchema, body, 'pull');
+  const cursor = request.cursor === null ? null : decodeCursor(request.cursor);
+  const limit = request.limit ?? DEFAULT_PULL_LIMIT;
+  return db.transaction((tx) => readPage(tx, user, request.clientId, cursor, limit), {
+    isolation: 'repeatable read',
+    readOnly: true,
+  });
+}

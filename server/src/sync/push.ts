@@ -1,0 +1,203 @@
+import { sql } from 'drizzle-orm';
+import { AppError, parseOrThrow, type AppErrorData } from '../../../shared/errors';
+import { getMutation, isMutationName, type MutationContext } from '../../../shared/mutations';
+import {
+  pushRequestSchema,
+  type PushedMutation,
+  type PushResponse,
+  type Rejection,
+  type SessionUser,
+} from '../../../shared/sync/protocol';
+import { pgErrorCode, type DbRow, type ServerDb, type ServerTx } from '../db/database';
+import { applyBatch, NeedsSlowPath } from './batch';
+import { applyEffect, databaseRefusal, MutatorFailure, readForUpdate, type WriteStamp } from './effects';
+import { checkProtocolVersion } from './protocolGate';
+import { loadScope, ownerPredicate } from './scope';
+
+/** Transient PostgreSQL failures worth retrying the whole push for: serialization failure, deadlock. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Locks the device's sync_clients row (creating it on first sight, bound to this user) and returns its
+ * last processed mutation id. The lock serialises concurrent pushes of one device.
+ */
+async function lockClient(tx: ServerTx, clientId: string, user: SessionUser, now: number): Promise<number> {
+  await tx.rows(sql`
+    INSERT INTO sync_clients (client_id, user_id, org_id, last_mutation_id, created_at, updated_at)
+    VALUES (${clientId}, ${user.id}, ${user.orgId}, 0, ${now}, ${now})
+    ON CONFLICT (client_id) DO NOTHING`);
+  const [client] = await tx.rows<{ userId: string; lastMutationId: number }>(sql`
+    SELECT user_id AS "userId", last_mutation_id AS "lastMutationId"
+    FROM sync_clients WHERE client_id = ${clientId} FOR UPDATE`);
+  if (!client || client.userId !== user.id) {
+    throw new AppError('forbidden', 'clientId: this client belongs to another user; start a new client', {
+      field: 'clientId',
+    });
+  }
+  return client.lastMutationId;
+}
+
+/**
+ * The mutations still to apply, in id order, each once: ids ≤ `last` were processed before (retries,
+ * duplicates) and are skipped. The rest must continue the sequence without a hole, else the device lost
+ * a mutation and nothing of this push may be applied (409).
+ */
+export function pendingMutations(mutations: readonly PushedMutation[], last: number): PushedMutation[] {
+  const sorted = [...mutations].sort((a, b) => a.id - b.id);
+  const pending: PushedMutation[] = [];
+  let expected = last + 1;
+  for (const m of sorted) {
+    if (m.id < expected) continue;
+    if (m.id > expected) {
+      throw new AppError('conflict', `mutations: expected mutation id ${expected}, got ${m.id} (a gap)`, {
+        field: 'mutations',
+        params: { expected, got: m.id },
+      });
+    }
+    pending.push(m);
+    expected++;
+  }
+  return pending;
+}
+
+/** Runs one mutation inside its savepoint: parse args, lock its reads, plan, write the effects. */
+async function runMutation(
+  tx: ServerTx,
+  m: PushedMutation,
+  ctx: MutationContext,
+  stamp: WriteStamp,
+): Promise<void> {
+  if (!isMutationName(m.name)) {
+    throw new AppError('bad_request', `name: unknown mutation "${m.name}"`, { field: 'name' });
+  }
+  const def = getMutation(m.name);
+  const args = parseOrThrow(def.args, m.args, 'args');
+  const loaded: Record<string, DbRow | undefined> = {};
+  for (const [key, spec] of Object.entries(def.reads(args))) {
+    loaded[key] = await readForUpdate(tx, spec, ctx.orgId);
+  }
+  let effects;
+  try {
+    effects = def.plan(args, loaded as never, ctx);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new MutatorFailure(err instanceof Error ? err.message : String(err));
+  }
+  for (const effect of effects) await applyEffect(tx, effect, stamp);
+}
+
+/** The error a refused mutation is recorded with, or undefined when the push itself must fail. */
+function refusal(err: unknown): AppErrorData | undefined {
+  if (err instanceof AppError) return err.toJSON();
+  if (err instanceof MutatorFailure)
+    return { code: 'server_error', message: 'The server could not run this mutation' };
+  return databaseRefusal(err)?.toJSON();
+}
+
+/**
+ * The reference path: each mutation in its own SAVEPOINT, reads and effects one statement at a time. A
+ * refused mutation rolls back to its savepoint and becomes a rejection.
+ */
+async function applyOneByOne(
+  tx: ServerTx,
+  pending: PushedMutation[],
+  ctx: MutationContext,
+  stamp: WriteStamp,
+): Promise<Rejection[]> {
+  const rejections: Rejection[] = [];
+  for (const m of pending) {
+    try {
+      await tx.savepoint((sp) => runMutation(sp, m, ctx, stamp));
+    } catch (err) {
+      const error = refusal(err);
+      if (!error) throw err;
+      rejections.push({ mutationId: m.id, name: m.name, error });
+    }
+  }
+  return rejections;
+}
+
+/** How a push runs its mutations: batched (default, with one-by-one as fallback) or one-by-one only. */
+export type PushStrategy = 'batch' | 'one-by-one';
+
+async function pushOnce(
+  db: ServerDb,
+  user: SessionUser,
+  request: ReturnType<typeof parsePush>,
+  now: number,
+  strategy: PushStrategy,
+) {
+  return db.transaction(async (tx): Promise<PushResponse> => {
+    const last = await lockClient(tx, request.clientId, user, now);
+    const pending = pendingMutations(request.mutations, last);
+    if (pending.length === 0) return { lastMutationId: last, rejections: [] };
+
+    // One version per push transaction. The org row stays locked until commit, so the writers of one org
+    // commit in version order and a pull snapshot always sees a prefix of versions (docs/server.md).
+    const [org] = await tx.rows<{ version: number }>(sql`
+      UPDATE orgs SET version = version + 1 WHERE id = ${user.orgId} RETURNING version::float8 AS version`);
+    if (!org) throw new AppError('unauthorized', 'Your organisation no longer exists');
+    const stamp: WriteStamp = { orgId: user.orgId, version: org.version, now };
+    const scope = await loadScope(tx, user);
+    const ctx: MutationContext = {
+      authority: 'server',
+      orgId: user.orgId,
+      userId: user.id,
+      role: user.role,
+      now,
+      canSeeOwner: ownerPredicate(scope),
+    };
+
+    let rejections: Rejection[] | undefined;
+    if (strategy === 'batch') {
+      try {
+        rejections = await tx.savepoint((sp) => applyBatch(sp, pending, ctx, stamp));
+      } catch (err) {
+        if (!(err instanceof NeedsSlowPath)) throw err;
+      }
+    }
+    rejections ??= await applyOneByOne(tx, pending, ctx, stamp);
+    const byId = new Map(pending.map((m) => [m.id, m]));
+    for (const r of rejections) {
+      await tx.rows(sql`
+        INSERT INTO mutation_rejections (client_id, mutation_id, name, args, error, created_at)
+        VALUES (${request.clientId}, ${r.mutationId}, ${r.name}, ${JSON.stringify(byId.get(r.mutationId)?.args ?? null)}::jsonb,
+                ${JSON.stringify(r.error)}::jsonb, ${now})`);
+    }
+    const lastMutationId = pending[pending.length - 1]?.id ?? last;
+    await tx.rows(sql`
+      UPDATE sync_clients SET last_mutation_id = ${lastMutationId}, updated_at = ${now}
+      WHERE client_id = ${request.clientId}`);
+    return { lastMutationId, rejections };
+  });
+}
+
+function parsePush(body: unknown) {
+  checkProtocolVersion(body);
+  return parseOrThrow(pushRequestSchema, body, 'push');
+}
+
+/**
+ * POST /sync/push: applies a device's mutations in id order, each at most once, in ONE transaction that
+ * also records the device's last mutation id. A mutation its mutator refuses is rolled back (to its
+ * savepoint, or simply left out of the batch's overlay on the fast path), recorded as a rejection with
+ * the user's args and acknowledged, so it never blocks the queue. `strategy` is for tests.
+ */
+export async function handlePush(
+  db: ServerDb,
+  user: SessionUser,
+  body: unknown,
+  now: number,
+  options: { strategy?: PushStrategy } = {},
+): Promise<PushResponse> {
+  const request = parsePush(body);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pushOnce(db, user, request, now, options.strategy ?? 'batch');
+    } catch (err) {
+      const code = pgErrorCode(err);
+      if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE.has(code)) throw err;
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionUser } from '../../../shared/sync/protocol';
+import { PROTOCOL_VERSION, type PushResponse } from '../../../shared/sync/protocol';
+import type { ServerDb } from '../db/database';
+import { clearDatabase, seedDemo } from '../seed/demo';
+import { openTestDatabase, type TestDatabase } from '../testing';
+import { handlePush, type PushStrategy } from './push';
+
+/**
+ * The batched push (sync/batch.ts) must decide exactly what the one-savepoint-per-mutation reference
+ * decides: same acknowledgements, same rejections, same rows. Random mutation streams from two devices
+ * (a rep and their manager) with duplicate ids, duplicate names, other reps' customers, invalid args and
+ * dangling references are pushed to two identically seeded databases, one per strategy.
+ */
+const NOW = Date.UTC(2026, 2, 1, 3, 0, 0);
+const CLIENTS = {
+  zhangwei: '01900000-0000-7000-8000-00000000000a',
+  wangfang: '01900000-0000-7000-8000-00000000000b',
+};
+const uuid = (n: number) => `01900000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
+
+let a: TestDatabase;
+let b: TestDatabase;
+beforeAll(async () => {
+  [a, b] = await Promise.all([openTestDatabase(), openTestDatabase()]);
+});
+afterAll(async () => {
+  await Promise.all([a?.close(), b?.close()]);
+});
+
+type World = { customers: string[]; names: string[]; users: Record<string, SessionUser> };
+
+async function reset(db: ServerDb): Promise<World> {
+  await clearDatabase(db);
+  await seedDemo(db, { customers: 8, now: NOW });
+  const customers = (await db.query('SELECT id, name FROM customers ORDER BY id')) as {
+    id: string;
+    name: string;
+  }[];
+  const users =
+    await db.query(`SELECT id, org_id AS "orgId", team_id AS "teamId", username, display_name AS "displayName", role
+    FROM users WHERE username IN ('zhangwei', 'wangfang')`);
+  return {
+    customers: customers.map((c) => c.id),
+    names: customers.map((c) => c.name),
+    users: Object.fromEntries(users.map((u) => [String(u.username), u as SessionUser])),
+  };
+}
+
+async function dump(db: ServerDb) {
+  const tables = {
+    customers: 'SELECT * FROM customers ORDER BY id',
+    contacts: 'SELECT * FROM contacts ORDER BY id',
+    followUps: 'SELECT * FROM follow_ups ORDER BY id',
+    rejections:
+      'SELECT client_id, mutation_id, name, args, error FROM mutation_rejections ORDER BY client_id, mutation_id',
+    clients: 'SELECT client_id, last_mutation_id FROM sync_clients ORDER BY client_id',
+    org: 'SELECT version FROM orgs',
+  };
+  const out: Record<string, unknown> = {};
+  for (const [name, text] of Object.entries(tables)) out[name] = await db.query(text);
+  return out;
+}
+
+/** A mutation described by indexes into small pools, so collisions are frequent. */
+const mutationArb = fc.oneof(
+  fc.record({ kind: fc.constant('create' as const), id: fc.nat(5), name: fc.nat(9) }),
+  fc.record({
+    kind: fc.constant('log' as const),
+    id: fc.nat(12),
+    customer: fc.nat(13),
+    content: fc.constantFrom('电话沟通报价', '上门拜访', '', '  '),
+    contact: fc.constantFrom('none', 'dangling'),
+    minutesAgo: fc.integer({ min: -3000, max: 500 }),
+  }),
+  fc.record({
+    kind: fc.constant('update' as const),
+    customer: fc.nat(13),
+    set: fc.constantFrom<Record<string, unknown>>(
+      { level: 'A' },
+      { status: 'dormant' },
+      { status: 'gone' },
+      {},
+      { phone: '021-68881234' },
+      { phone: '12345' },
+      { ownerId: uuid(1) },
+      { name: 'N0' },
+      { name: 'N3' },
+    ),
+  }),
+  fc.constant({ kind: 'unknown' as const }),
+);
+
+const streamArb = fc.array(
+  fc.record({ device: fc.constantFrom('zhangwei', 'wangfang'), mutation: mutationArb, cut: fc.boolean() }),
+  { minLength: 1, maxLength: 30 },
+);
+
+type MutationSpec = typeof mutationArb extends fc.Arbitrary<infer T> ? T : never;
+type Stream = typeof streamArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toArgs(world: World, m: MutationSpec) {
+  // Pools: seeded customers (own, the other rep's, public) and customers created by the stream.
+  const customer = (i: number) => world.customers[i] ?? uuid(100 + (i - world.customers.length));
+  const name = (i: number) => (i < 3 ? (world.names[i] ?? 'X') : `苏州测试${i}号精密机械有限公司`);
+  switch (m.kind) {
+    case 'create':
+      return { name: 'createCustomer', args: { id: uuid(100 + m.id), name: name(m.name) } };
+    case 'log':
+      return {
+        name: 'logFollowUp',
+        args: {
+          id: uuid(500 + m.id),
+          customerId: customer(m.customer),
+          type: 'call',
+          content: m.content,
+          occurredAt: NOW - m.minutesAgo * 60_000,
+          ...(m.contact === 'dangling' ? { contactId: uuid(999) } : {}),
+        },
+      };
+    case 'update': {
+      const set = { ...m.set };
+      if (typeof set.name === 'string') set.name = name(Number(set.name.slice(1)));
+      return { name: 'updateCustomer', args: { id: customer(m.customer), set } };
+    }
+    default:
+      return { name: 'teleport', args: {} };
+  }
+}
+
+async function run(db: ServerDb, strategy: PushStrategy, stream: Stream) {
+  const world = await reset(db);
+  const next: Record<string, number> = { zhangwei: 0, wangfang: 0 };
+  const queued: Record<string, { id: number; name: string; args: unknown; createdAt: number }[]> = {
+    zhangwei: [],
+    wangfang: [],
+  };
+  const responses: PushResponse[] = [];
+  const flush = async (device: 'zhangwei' | 'wangfang') => {
+    const mutations = queued[device] ?? [];
+    if (mutations.length === 0) return;
+    const user = world.users[device] as SessionUser;
+    const body = { protocolVersion: PROTOCOL_VERSION, clientId: CLIENTS[device], mutations };
+    responses.push(await handlePush(db, user, body, NOW, { strategy }));
+    queued[device] = [];
+  };
+  for (const step of stream) {
+    const device = step.device as 'zhangwei' | 'wangfang';
+    next[device] = (next[device] ?? 0) + 1;
+    queued[device]?.push({ id: next[device] ?? 0, createdAt: NOW, ...toArgs(world, step.mutation) });
+    if (step.cut) await flush(device);
+  }
+  await flush('zhangwei');
+  await flush('wangfang');
+  return { responses, state: await dump(db) };
+}
+
+describe('push strategies', () => {
+  it('batched push decides exactly like one savepoint per mutation', async () => {
+    await fc.assert(
+      fc.asyncProperty(streamArb, async (stream) => {
+        const [batch, reference] = await Promise.all([
+          run(a.db, 'batch', stream),
+          run(b.db, 'one-by-one', stream),
+        ]);
+        expect(batch.responses).toEqual(reference.responses);
+        expect(batch.state).toEqual(reference.state);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { buildServer } from './app';
+import { openServerDatabase, type DbRow, type ServerDb } from './db/database';
+import { DEMO_PASSWORD, seedDemo, type DemoSummary } from './seed/demo';
+
+/** The local PostgreSQL the tests use when TIDEPOOL_TEST_DB=postgres (trust auth, user postgres). */
+const TEST_PG_ADMIN_URL = process.env.TIDEPOOL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Drops test databases of test processes that died before their close() (killed, timed out). */
+async function dropLeftovers(admin: pg.Client): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datname LIKE 'tidepool\\_test\\_%'`,
+  );
+  for (const { datname } of rows) {
+    const pid = Number(/^tidepool_test_(\d+)_[0-9a-f]+$/.exec(datname)?.[1]);
+    if (pid && !isAlive(pid)) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+  }
+}
+
+export type TestDatabase = { db: ServerDb; close(): Promise<void> };
+
+/**
+ * A fresh, migrated, empty server database: PGlite in memory by default, or a uniquely named database on
+ * the local PostgreSQL when TIDEPOOL_TEST_DB=postgres, dropped again by close().
+ */
+export async function openTestDatabase(): Promise<TestDatabase> {
+  if (process.env.TIDEPOOL_TEST_DB !== 'postgres') {
+    const db = await openServerDatabase();
+    return { db, close: () => db.close() };
+  }
+  const name = `tidepool_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await dropLeftovers(admin);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(TEST_PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  const db = await openServerDatabase({ databaseUrl: url.toString() });
+  return {
+    db,
+    async close() {
+      await db.close();
+      const dropper = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+export type TestServer = {
+  /** Base URL, e.g. http://127.0.0.1:39123 (no trailing slash). */
+  url: string;
+  close(): Promise<void>;
+  /** Raw SQL against the server's database, with `$1` parameters. */
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Ids of the demo org and users. */
+  demo: DemoSummary;
+  db: ServerDb;
+};
+
+/**
+ * Starts the real sync server in-process on 127.0.0.1 (random port) over a fresh database seeded with the
+ * demo users and `demoCustomers` customers (default 40). `now` is the server clock, for expiry tests.
+ */
+export async function startTestServer(
+  opts: { demoCustomers?: number; now?: () => number } = {},
+): Promise<TestServer> {
+  const { db, close } = await openTestDatabase();
+  try {
+    const now = opts.now ?? Date.now;
+    const demo = await seedDemo(db, { customers: opts.demoCustomers ?? 40, now: now() });
+    const app = buildServer({ db, now });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    return {
+      url: url.replace(/\/$/, ''),
+      demo,
+      db,
+      query: (text: string, params?: unknown[]): Promise<DbRow[]> => db.query(text, params),
+      async close() {
+        await app.close();
+        await close();
+      },
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** POSTs JSON (or a raw string body) and returns status and parsed body, for tests of the HTTP API. */
+export async function postJson<T = Record<string, unknown>>(
+  url: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** Logs a demo user in (password tidepool123) and returns the bearer token. */
+export async function loginAs(
+  server: { url: string },
+  username: string,
+  password = DEMO_PASSWORD,
+): Promise<string> {
+  const { status, body } = await postJson<{ token: string }>(`${server.url}/auth/login`, {
+    username,
+    password,
+  });
+  if (status !== 200) throw new Error(`login ${username} failed: ${status} ${JSON.stringify(body)}`);
+  return body.token;
+}
