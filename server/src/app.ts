@@ -104,14 +104,12 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .code(404)
-      .send({
-        error: {
-          code: 'not_found',
-          message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
-        },
-      });
+    void reply.code(404).send({
+      error: {
+        code: 'not_found',
+        message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+      },
+    });
   });
 
   app.get('/health', async () => {
