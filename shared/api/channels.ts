@@ -11,6 +11,10 @@ export const API_CHANNELS = [
   'customers.create',
   'customers.update',
   'followUps.log',
+  'customers.transfer',
+  'users.list',
+  'inbox.list',
+  'inbox.resolve',
   'sync.status',
   'sync.now',
 ] as const;

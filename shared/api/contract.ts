@@ -7,7 +7,7 @@ import {
   CUSTOMER_STATUSES,
   followUpRowSchema,
 } from '../domain/rows';
-import { createCustomerArgs, logFollowUpInput, updateCustomerArgs } from '../mutations';
+import { createCustomerArgs, logFollowUpInput, transferCustomerArgs, updateCustomerArgs } from '../mutations';
 import { sessionUserSchema } from '../sync/protocol';
 
 /**
@@ -29,8 +29,15 @@ export const syncStatusSchema = z.object({
   lastError: appErrorSchema.nullable(),
   /** When the agent will try again after a failure (epoch ms). */
   nextRetryAt: z.int().nullable(),
-  /** Progress of a first sync: rows received so far (null when not in a first sync). */
-  initialProgress: z.object({ received: z.int(), pages: z.int() }).nullable(),
+  /** Conflicts waiting in the inbox for the user to decide. */
+  conflicts: z.int().nonnegative().default(0),
+  /**
+   * Progress of a first sync: rows received so far, and the total when the server announced it (null
+   * when not in a first sync).
+   */
+  initialProgress: z
+    .object({ received: z.int(), pages: z.int(), total: z.int().nullable().default(null) })
+    .nullable(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
@@ -71,6 +78,39 @@ export const followUpItemSchema = followUpRowSchema.extend({
 });
 export type FollowUpItem = z.infer<typeof followUpItemSchema>;
 
+/**
+ * One entry of the conflicts-and-rejections inbox (SPEC §9 Sync). A rejection is a whole mutation the
+ * server refused (with the user's values in `args`); a conflict is one field of an edit that lost.
+ */
+export const inboxItemSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['conflict', 'rejection']),
+  mutationName: z.string(),
+  /** The record concerned: table, id and a label to show ("上海恒瑞精密机械有限公司"). */
+  table: z.string().nullable(),
+  rowId: z.string().nullable(),
+  rowLabel: z.string().nullable(),
+  field: z.string().nullable(),
+  mine: z.unknown(),
+  theirs: z.unknown(),
+  args: z.unknown(),
+  reason: appErrorSchema,
+  at: z.int(),
+});
+export type InboxItem = z.infer<typeof inboxItemSchema>;
+
+export const INBOX_ACTIONS = ['applyMine', 'keepTheirs', 'discard'] as const;
+export type InboxAction = (typeof INBOX_ACTIONS)[number];
+
+export const userItemSchema = z.object({
+  id: z.uuid(),
+  displayName: z.string(),
+  role: z.enum(['rep', 'manager', 'admin']),
+  teamId: z.uuid().nullable(),
+  active: z.boolean(),
+});
+export type UserItem = z.infer<typeof userItemSchema>;
+
 const idInput = z.object({ id: z.uuid() });
 const empty = z.object({}).strict();
 
@@ -108,6 +148,17 @@ export const apiContract = {
   'customers.create': { input: createCustomerArgs.omit({ id: true }), output: idInput },
   'customers.update': { input: updateCustomerArgs, output: idInput },
   'followUps.log': { input: logFollowUpInput, output: idInput },
+  'customers.transfer': { input: transferCustomerArgs, output: z.object({ id: z.uuid() }) },
+  'users.list': { input: empty, output: z.array(userItemSchema) },
+  'inbox.list': { input: empty, output: z.array(inboxItemSchema) },
+  /**
+   * applyMine: re-issue the user's value as a new mutation (based on what the server now has);
+   * keepTheirs / discard: drop the entry, the server's value stands.
+   */
+  'inbox.resolve': {
+    input: z.object({ id: z.string().min(1).max(100), action: z.enum(INBOX_ACTIONS) }),
+    output: z.object({ ok: z.literal(true) }),
+  },
   'sync.status': { input: empty, output: syncStatusSchema },
   'sync.now': { input: empty, output: syncStatusSchema },
 } as const;

@@ -9,7 +9,7 @@ import {
   requiredText,
   urlSchema,
 } from '../domain/validators';
-import { defineMutation, read, type MutationContext } from './types';
+import { defineMutation, read, type Effect, type MutationContext } from './types';
 
 const editableCustomerFields = {
   shortName: optionalText(100),
@@ -74,13 +74,19 @@ export const createCustomer = defineMutation({
   },
 });
 
+const customerEditSchema = z
+  .object({ name: requiredText(200), status: z.enum(CUSTOMER_STATUSES), ...editableCustomerFields })
+  .partial()
+  .strict();
+
 export const updateCustomerArgs = z.object({
   id: z.uuid(),
-  set: z
-    .object({ name: requiredText(200), status: z.enum(CUSTOMER_STATUSES), ...editableCustomerFields })
-    .partial()
-    .strict()
-    .refine((s) => Object.keys(s).length > 0, { message: 'Nothing to change' }),
+  set: customerEditSchema.refine((s) => Object.keys(s).length > 0, { message: 'Nothing to change' }),
+  /**
+   * The value of each edited field as the device last saw it (protocol 2). The server merges field by
+   * field against it; without it (a protocol-1 device) the edit simply applies.
+   */
+  base: z.record(z.string(), z.unknown()).optional(),
 });
 export type UpdateCustomerArgs = z.infer<typeof updateCustomerArgs>;
 
@@ -93,7 +99,95 @@ export const updateCustomer = defineMutation({
   args: updateCustomerArgs,
   reads: (args) => ({ customer: read('customers', args.id) }),
   plan: (args, { customer }, ctx) => {
-    visibleCustomer(customer, ctx, 'id');
-    return [{ kind: 'update', table: 'customers', id: args.id, set: { ...args.set, updatedAt: ctx.now } }];
+    const current = visibleCustomer(customer, ctx, 'id');
+    const { apply, conflicts } = mergeFields(current, args.set, args.base);
+    const effects: Effect[] = conflicts.map((c) => ({
+      kind: 'conflict',
+      table: 'customers',
+      id: args.id,
+      ...c,
+    }));
+    if (Object.keys(apply).length > 0) {
+      effects.push({
+        kind: 'update',
+        table: 'customers',
+        id: args.id,
+        set: { ...apply, updatedAt: ctx.now },
+      });
+    }
+    return effects;
+  },
+});
+
+/**
+ * Field-level merge (docs/sync-protocol.md, "Conflicts"): an edited field applies when the stored value is
+ * still the one its author saw (or already equals the edit). Otherwise someone else's edit reached the
+ * server first and stands ("first write to reach the server wins"): the later, stale edit becomes a
+ * conflict its author decides on. Fields not edited are never touched, so edits to different fields of
+ * one record all survive. Device clocks play no part in the decision.
+ */
+export function mergeFields<R extends Record<string, unknown>>(
+  current: R,
+  set: Record<string, unknown>,
+  base: Record<string, unknown> | undefined,
+): {
+  apply: Record<string, unknown>;
+  conflicts: { field: string; base: unknown; mine: unknown; theirs: unknown }[];
+} {
+  const apply: Record<string, unknown> = {};
+  const conflicts: { field: string; base: unknown; mine: unknown; theirs: unknown }[] = [];
+  for (const [field, mine] of Object.entries(set)) {
+    if (mine === undefined) continue;
+    const theirs = current[field] ?? null;
+    if (!base || !Object.hasOwn(base, field) || sameValue(base[field] ?? null, theirs)) {
+      if (!sameValue(theirs, mine)) apply[field] = mine;
+    } else if (!sameValue(theirs, mine)) {
+      conflicts.push({ field, base: base[field] ?? null, mine, theirs });
+    }
+  }
+  return { apply, conflicts };
+}
+
+/** Structural equality of JSON values (field values are scalars or small JSON objects). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export const transferCustomerArgs = z.object({
+  customerId: z.uuid(),
+  toUserId: z.uuid(),
+  reason: requiredText(200),
+});
+export type TransferCustomerArgs = z.infer<typeof transferCustomerArgs>;
+
+/**
+ * A manager (or admin) moves a customer from one rep's private sea to another's (SPEC §4). Contacts and
+ * follow-ups follow by scope; the server records the move in ownership history, which takes the customer
+ * off the old owner's devices and puts it, whole, on the new owner's.
+ */
+export const transferCustomer = defineMutation({
+  name: 'transferCustomer',
+  args: transferCustomerArgs,
+  reads: (args) => ({ customer: read('customers', args.customerId), target: read('users', args.toUserId) }),
+  plan: (args, { customer, target }, ctx) => {
+    if (ctx.role === 'rep') {
+      throw new AppError('forbidden', 'customerId: only a manager or an admin can transfer a customer', {
+        field: 'customerId',
+      });
+    }
+    const current = visibleCustomer(customer, ctx);
+    if (!target || !target.active || target.role === 'admin' || !ctx.canSeeOwner(target.id)) {
+      throw new AppError('not_found', 'toUserId: no such active rep in your team', { field: 'toUserId' });
+    }
+    if (current.ownerId === target.id) {
+      throw new AppError('conflict', 'toUserId: the customer already belongs to this rep', {
+        field: 'toUserId',
+      });
+    }
+    return [
+      { kind: 'move', customerId: current.id, ownerId: target.id, poolState: 'private', reason: args.reason },
+    ];
   },
 });

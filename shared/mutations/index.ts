@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { createCustomer, updateCustomer } from './customers';
+import { createCustomer, transferCustomer, updateCustomer } from './customers';
 import { logFollowUp } from './followUps';
 import type { MutationDef, Reads } from './types';
 
@@ -10,6 +10,7 @@ import type { MutationDef, Reads } from './types';
 export const mutations = {
   createCustomer,
   updateCustomer,
+  transferCustomer,
   logFollowUp,
 } as const;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { CustomerRow } from '../domain/rows';
-import { logFollowUp, updateCustomer, type MutationContext } from './index';
+import { logFollowUp, mergeFields, transferCustomer, updateCustomer, type MutationContext } from './index';
 
 const orgId = newId();
 const me = newId();
@@ -95,7 +95,7 @@ describe('logFollowUp', () => {
       { customer: customer({ id: target.id, lastFollowUpAt: now }), existing: undefined },
       ctx,
     );
-    expect(effects.map((e) => e.table)).toEqual(['followUps']);
+    expect(effects.map((e) => e.kind)).toEqual(['insert']);
   });
 
   it('refuses a customer outside the user’s scope as not found, naming the field', () => {
@@ -149,5 +149,70 @@ describe('updateCustomer', () => {
     expect(bad.error?.issues[0]?.path).toEqual(['set', 'phone']);
     const blank = updateCustomer.args.parse({ id: newId(), set: { phone: '  ' } });
     expect(blank.set.phone).toBeNull();
+  });
+});
+
+describe('field-level merge', () => {
+  const current = { name: '恒瑞机械', phone: '13800138000', industry: '机械制造' };
+
+  it('applies edits whose base is still current, and keeps edits to other fields apart', () => {
+    const { apply, conflicts } = mergeFields(current, { phone: '13900139000' }, { phone: '13800138000' });
+    expect(apply).toEqual({ phone: '13900139000' });
+    expect(conflicts).toEqual([]);
+  });
+
+  it('turns a stale edit of a field someone else changed into a conflict, keeping both values', () => {
+    const { apply, conflicts } = mergeFields(
+      current,
+      { phone: '13700137000', industry: '化工' },
+      { phone: '13600136000', industry: '机械制造' },
+    );
+    expect(apply).toEqual({ industry: '化工' });
+    expect(conflicts).toEqual([
+      { field: 'phone', base: '13600136000', mine: '13700137000', theirs: '13800138000' },
+    ]);
+  });
+
+  it('is no conflict when both sides wrote the same value', () => {
+    expect(mergeFields(current, { phone: '13800138000' }, { phone: '13600136000' })).toEqual({
+      apply: {},
+      conflicts: [],
+    });
+  });
+
+  it('applies without merge when the device sent no base (protocol 1)', () => {
+    expect(mergeFields(current, { phone: '13700137000' }, undefined).apply).toEqual({ phone: '13700137000' });
+  });
+});
+
+describe('transferCustomer', () => {
+  const target = customer();
+  const rep = {
+    id: other,
+    orgId,
+    teamId: null,
+    username: 'lina',
+    displayName: '李娜',
+    role: 'rep' as const,
+    active: true,
+    version: 1,
+  };
+  const args = { customerId: target.id, toUserId: other, reason: '区域调整' };
+
+  it('lets a manager move the customer, recorded as a move with its reason', () => {
+    const manager = { ...ctx, role: 'manager' as const, canSeeOwner: () => true };
+    expect(transferCustomer.plan(args, { customer: target, target: rep }, manager)).toEqual([
+      { kind: 'move', customerId: target.id, ownerId: other, poolState: 'private', reason: '区域调整' },
+    ]);
+  });
+
+  it('refuses a rep, and a target outside the manager’s team', () => {
+    expect(errorOf(() => transferCustomer.plan(args, { customer: target, target: rep }, ctx)).code).toBe(
+      'forbidden',
+    );
+    const manager = { ...ctx, role: 'manager' as const, canSeeOwner: (o: string | null) => o === me };
+    expect(errorOf(() => transferCustomer.plan(args, { customer: target, target: rep }, manager)).field).toBe(
+      'toUserId',
+    );
   });
 });

@@ -32,7 +32,37 @@ export type NewRow<T extends SyncedTable> = Omit<RowOf[T], 'version'>;
 export type Effect =
   | { [T in SyncedTable]: { kind: 'insert'; table: T; row: NewRow<T> } }[SyncedTable]
   | { [T in SyncedTable]: { kind: 'update'; table: T; id: string; set: Partial<NewRow<T>> } }[SyncedTable]
-  | { kind: 'delete'; table: SyncedTable; id: string };
+  | { kind: 'delete'; table: SyncedTable; id: string }
+  | MoveEffect
+  | ConflictEffect;
+
+/**
+ * A change of a customer's owner or pool state. Only server operations (transfer, claim, release,
+ * recycle, reactivation) emit it; the server writes the customer AND an ownership-history row in the same
+ * transaction, and that history is what a pull reads to take the customer off (or put it on) devices.
+ */
+export type MoveEffect = {
+  kind: 'move';
+  customerId: string;
+  ownerId: string | null;
+  poolState: 'private' | 'public';
+  reason: string;
+};
+
+/**
+ * The losing side of a same-field concurrent edit (SPEC §5.6): not written to the row, but kept as a
+ * conflict record for the mutation's author, who can re-apply it from the inbox. `theirs` is the value
+ * that stands; `mine` the value this mutation wanted; `base` the value its author had seen.
+ */
+export type ConflictEffect = {
+  kind: 'conflict';
+  table: SyncedTable;
+  id: string;
+  field: string;
+  base: unknown;
+  mine: unknown;
+  theirs: unknown;
+};
 
 /** A named mutation: argument schema, the rows it reads, and a pure decision from (args, rows) to effects. */
 export type MutationDef<Name extends string, Args, R extends Reads> = {

@@ -6,7 +6,11 @@ import { SYNCED_TABLES } from '../domain/rows';
  * The sync protocol's messages (docs/sync-protocol.md). Every request carries the client's schema
  * version; the server serves this version and the one before, and answers older ones with 426.
  */
-export const PROTOCOL_VERSION = 1;
+/**
+ * 2: `updateCustomer` carries `base` for field-level merge; pulls carry `conflicts` and `progress`.
+ * A protocol-1 device still syncs: its edits apply without merge and it ignores the new fields.
+ */
+export const PROTOCOL_VERSION = 2;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;
 
 /** Limits that keep one request from exhausting the server. */
@@ -64,6 +68,22 @@ export const patchOpSchema = z.discriminatedUnion('op', [
 ]);
 export type PatchOp = z.infer<typeof patchOpSchema>;
 
+/**
+ * A same-field concurrent edit that lost (SPEC §5.6): the server kept `theirs`; `mine` is the value the
+ * device's mutation wanted, `base` what it had seen. Delivered once, like rejections, to the author's device.
+ */
+export const conflictSchema = z.object({
+  mutationId: z.int().positive(),
+  name: z.string(),
+  table: tableSchema,
+  id: z.uuid(),
+  field: z.string(),
+  base: z.unknown(),
+  mine: z.unknown(),
+  theirs: z.unknown(),
+});
+export type Conflict = z.infer<typeof conflictSchema>;
+
 export const pullResponseSchema = z.object({
   cursor: z.string(),
   /** More pages follow: pull again with `cursor` before treating the device as up to date. */
@@ -72,6 +92,10 @@ export const pullResponseSchema = z.object({
   patch: z.array(patchOpSchema),
   /** Rejections of this client's mutations acknowledged since the cursor, with the user's values. */
   rejections: z.array(rejectionSchema.extend({ args: z.unknown() })),
+  /** Conflicts of this client's mutations acknowledged since the cursor (protocol 2). */
+  conflicts: z.array(conflictSchema).default([]),
+  /** During a paged full pull: rows sent so far in this round and the round's total (protocol 2). */
+  progress: z.object({ sent: z.int().nonnegative(), total: z.int().nonnegative() }).optional(),
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;
 
