@@ -10,6 +10,8 @@ import { loginRequestSchema } from '../../shared/sync/protocol';
 import type { ServerDb } from './db/database';
 import { createLoginThrottle, type LoginThrottle } from './auth/rateLimit';
 import { authenticate, login, logout, type AuthSession } from './auth/sessions';
+import { isId } from '../../shared/ids';
+import { PokeHub } from './sync/pokes';
 import { handlePull } from './sync/pull';
 import { handlePush } from './sync/push';
 
@@ -50,6 +52,8 @@ export type BuildServerOptions = {
   /** Fastify's pino logger options; false (the default) logs nothing. */
   logger?: FastifyServerOptions['logger'];
   loginThrottle?: LoginThrottle;
+  /** Heartbeat period of the event streams (tests shorten it). */
+  heartbeatMs?: number;
 };
 
 function bearerToken(request: FastifyRequest): string {
@@ -62,7 +66,8 @@ function bearerToken(request: FastifyRequest): string {
 
 /**
  * The sync server's HTTP app (the fixed API of the brief): /health, /auth/login, /auth/logout,
- * /sync/push, /sync/pull. Every error answers `{"error": {code, message, field?, params?}}`.
+ * /sync/push, /sync/pull, and the poke stream /sync/events. Every error answers
+ * `{"error": {code, message, field?, params?}}`.
  */
 export function buildServer(options: BuildServerOptions): FastifyInstance {
   const { db } = options;
@@ -71,7 +76,14 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Event streams are long-lived: on shutdown, close every connection instead of waiting for them.
+    forceCloseConnections: true,
   });
+
+  const pokes = new PokeHub(db, options.heartbeatMs);
+  app.addHook('onReady', () => pokes.start(db));
+  // Open event streams would keep app.close() waiting forever: end them first (devices reconnect).
+  app.addHook('preClose', () => pokes.stop());
 
   const requireSession = async (request: FastifyRequest): Promise<AuthSession> =>
     authenticate(db, bearerToken(request), now());
@@ -164,6 +176,48 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       'pull',
     );
     return response;
+  });
+
+  /**
+   * GET /sync/events[?clientId=…] (Bearer): server-sent events. `event: poke` means "pull now": once at
+   * connect (catch up on what happened while offline), then whenever a push commits changes in the
+   * user's scope — on any server instance — except the device's own pushes. A comment line every 25 s
+   * keeps the stream alive. Authentication errors answer JSON before the stream starts.
+   */
+  app.get('/sync/events', async (request, reply) => {
+    const session = await requireSession(request);
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const clientId = typeof query.clientId === 'string' && isId(query.clientId) ? query.clientId : null;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    let open = true;
+    const remove = await pokes.add({
+      user: session.user,
+      clientId,
+      send: (text) => {
+        if (open) res.write(text);
+      },
+      end: () => {
+        open = false;
+        res.end();
+      },
+    });
+    const closed = () => {
+      open = false;
+      remove();
+    };
+    if (res.destroyed || res.writableEnded) closed();
+    else res.on('close', closed);
+    // retry: how long EventSource-style clients wait before reconnecting; then the catch-up poke.
+    res.write('retry: 2000\n\nevent: poke\ndata: {}\n\n');
+    request.log.info({ userId: session.user.id, streams: pokes.size }, 'events open');
+    return reply;
   });
 
   return app;

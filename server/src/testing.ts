@@ -27,7 +27,8 @@ async function dropLeftovers(admin: pg.Client): Promise<void> {
   }
 }
 
-export type TestDatabase = { db: ServerDb; close(): Promise<void> };
+/** `url`: the PostgreSQL database's URL (absent on PGlite), for a second server instance on it. */
+export type TestDatabase = { db: ServerDb; url?: string; close(): Promise<void> };
 
 /**
  * A fresh, migrated, empty server database: PGlite in memory by default, or a uniquely named database on
@@ -52,6 +53,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   const db = await openServerDatabase({ databaseUrl: url.toString() });
   return {
     db,
+    url: url.toString(),
     async close() {
       await db.close();
       const dropper = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
@@ -132,4 +134,70 @@ export async function loginAs(
   });
   if (status !== 200) throw new Error(`login ${username} failed: ${status} ${JSON.stringify(body)}`);
   return body.token;
+}
+
+/** An open GET /sync/events stream in a test: the pokes received so far, with their arrival times. */
+export type EventStream = {
+  /** Arrival time (Date.now) of each `poke` event, the connect-time catch-up poke included. */
+  pokes: number[];
+  /** Resolves with the arrival time of the next poke after `since` (default: now), or rejects on timeout. */
+  nextPoke(timeoutMs?: number, since?: number): Promise<number>;
+  close(): void;
+};
+
+/** Opens the poke stream as a device would (fetch with a bearer token), parsing `event:` lines. */
+export async function openEvents(baseUrl: string, token: string, clientId?: string): Promise<EventStream> {
+  const controller = new AbortController();
+  const response = await fetch(`${baseUrl}/sync/events${clientId ? `?clientId=${clientId}` : ''}`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  if (response.status !== 200 || !response.body) {
+    throw new Error(`events: ${response.status} ${await response.text()}`);
+  }
+  const pokes: number[] = [];
+  const waiters = new Set<() => void>();
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.split('\n').includes('event: poke')) {
+            pokes.push(Date.now());
+            for (const wake of waiters) wake();
+          }
+        }
+      }
+    } catch {
+      // Aborted by close().
+    }
+  })();
+  return {
+    pokes,
+    nextPoke(timeoutMs = 2000, since = Date.now()) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = pokes.find((t) => t >= since);
+          if (hit === undefined) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(hit);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no poke within ${timeoutMs} ms`));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    },
+    close: () => controller.abort(),
+  };
 }

@@ -39,6 +39,16 @@ export type ServerDb = SqlRunner & {
   transaction<T>(work: (tx: ServerTx) => Promise<T>, options?: TxOptions): Promise<T>;
   /** Plain text SQL with `$1` parameters, for tests and tools. */
   query(text: string, params?: unknown[]): Promise<DbRow[]>;
+  /**
+   * LISTENs on a NOTIFY channel (pokes between server instances). node-postgres holds one dedicated
+   * connection and reconnects when it drops, calling `onResume` because notifications sent meanwhile
+   * are lost; PGlite uses its own listen API (one process by nature). Resolves to the unlisten function.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onResume?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -89,6 +99,7 @@ function wrap(
   kind: ServerDb['kind'],
   d: DrizzleDb,
   query: ServerDb['query'],
+  listen: ServerDb['listen'],
   close: () => Promise<void>,
 ): ServerDb {
   return {
@@ -96,7 +107,72 @@ function wrap(
     ...runner(d),
     transaction: (work, options) => d.transaction((tx) => work(wrapTx(tx)), txConfig(options)),
     query,
+    listen,
     close,
+  };
+}
+
+/** Channel names are fixed identifiers of ours; LISTEN takes no parameters, so refuse anything else. */
+function checkChannel(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Bad channel name ${channel}`);
+  return channel;
+}
+
+/** Delay before a dropped LISTEN connection is opened again. */
+const RELISTEN_DELAY_MS = 1000;
+
+/** LISTEN on a dedicated node-postgres connection (a pooled one would be handed to other queries). */
+function listenPostgres(connectionString: string): ServerDb['listen'] {
+  return async (channel, onNotify, onResume) => {
+    const name = checkChannel(channel);
+    let stopped = false;
+    let current: pg.Client | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = () => {
+      if (stopped || timer) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        open().then(
+          () => onResume?.(),
+          () => schedule(),
+        );
+      }, RELISTEN_DELAY_MS);
+      timer.unref();
+    };
+    const open = async (): Promise<void> => {
+      const client = new pg.Client({ connectionString });
+      client.on('notification', (n) => {
+        if (n.channel === name) onNotify(n.payload ?? '');
+      });
+      const lost = () => {
+        if (current !== client) return;
+        current = undefined;
+        void client.end().catch(() => {});
+        schedule();
+      };
+      client.on('error', lost);
+      client.on('end', lost);
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${name}`);
+      } catch (err) {
+        void client.end().catch(() => {});
+        throw err;
+      }
+      if (stopped) {
+        await client.end().catch(() => {});
+        return;
+      }
+      current = client;
+    };
+    await open();
+    return async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      const client = current;
+      current = undefined;
+      await client?.end().catch(() => {});
+    };
   };
 }
 
@@ -116,6 +192,7 @@ export async function openServerDatabase(options: OpenServerDatabaseOptions = {}
       'postgres',
       d as unknown as DrizzleDb,
       async (text, params) => (await pool.query(text, params)).rows as DbRow[],
+      listenPostgres(options.databaseUrl),
       () => pool.end(),
     );
   }
@@ -127,6 +204,10 @@ export async function openServerDatabase(options: OpenServerDatabaseOptions = {}
     'pglite',
     d as unknown as DrizzleDb,
     async (text, params) => (await client.query<DbRow>(text, params)).rows,
+    async (channel, onNotify) => {
+      const unlisten = await client.listen(checkChannel(channel), onNotify);
+      return () => unlisten();
+    },
     () => client.close(),
   );
 }

@@ -135,6 +135,30 @@ export const mutationRejections = pgTable(
   (t) => [primaryKey({ columns: [t.clientId, t.mutationId] })],
 );
 
+/**
+ * The losing side of a same-field concurrent edit (SPEC §5.6), one row per field: written in the push
+ * transaction instead of the edit, delivered by pull to the author's device (like a rejection) with the
+ * value the author had seen (`base`), wanted (`mine`) and the one that stands (`theirs`).
+ */
+export const syncConflicts = pgTable(
+  'sync_conflicts',
+  {
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => syncClients.clientId),
+    mutationId: integer('mutation_id').notNull(),
+    field: text('field').notNull(),
+    name: text('name').notNull(),
+    tableName: text('table_name').notNull(),
+    rowId: uuid('row_id').notNull(),
+    base: jsonb('base'),
+    mine: jsonb('mine'),
+    theirs: jsonb('theirs'),
+    at: ms('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.mutationId, t.field] })],
+);
+
 export const customers = pgTable(
   'customers',
   {

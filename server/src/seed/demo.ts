@@ -137,7 +137,7 @@ export async function isDatabaseEmpty(db: SqlRunner): Promise<boolean> {
 
 /** Empties every table (the `--reset-demo` path); the schema and its migrations stay. */
 export async function clearDatabase(db: SqlRunner): Promise<void> {
-  await db.rows(sql`TRUNCATE orgs, teams, users, device_sessions, sync_clients, mutation_rejections,
+  await db.rows(sql`TRUNCATE orgs, teams, users, device_sessions, sync_clients, mutation_rejections, sync_conflicts,
     customers, contacts, follow_ups, ownership_history CASCADE`);
 }
 

@@ -13,7 +13,8 @@ import {
 import type { PushedMutation, Rejection } from '../../../shared/sync/protocol';
 import type { DbRow, ServerTx } from '../db/database';
 import { HAS_TOMBSTONES, SQL_TABLES, WIRE_COLUMNS, wireColumn, wireSelectList } from '../db/wire';
-import { MutatorFailure, type WriteStamp } from './effects';
+import { newId } from '../../../shared/ids';
+import { MutatorFailure, PROTECTED_KEYS, type WriteStamp } from './effects';
 
 /**
  * The fast path of a push (docs/server.md): instead of one SAVEPOINT and a round trip per read and per
@@ -93,15 +94,78 @@ async function lockReads(tx: ServerTx, parsed: Parsed[], orgId: string): Promise
   return overlay;
 }
 
-/** Applies one mutation's effects to a scratch copy of the entries it touches; throws to refuse. */
+/** An ownership_history row to insert (snake_case, for json_populate_recordset). */
+type HistoryRecord = Record<string, unknown>;
+/** A sync_conflicts row to insert (snake_case, for json_populate_recordset). */
+type ConflictRecord = Record<string, unknown>;
+
+/** What one accepted mutation adds besides row writes. */
+type SideRecords = { history: HistoryRecord[]; conflicts: ConflictRecord[] };
+
+/**
+ * Applies one mutation's effects to a scratch copy of the entries it touches, and collects the history
+ * and conflict records it writes; throws to refuse (nothing of it is kept then).
+ */
 function applyInMemory(
   overlay: Map<string, Entry>,
   effects: Effect[],
   stamp: WriteStamp,
-): Map<string, Entry> {
+  m: PushedMutation,
+): { scratch: Map<string, Entry> } & SideRecords {
   const scratch = new Map<string, Entry>();
+  const side: SideRecords = { history: [], conflicts: [] };
   const current = (k: string) => scratch.get(k) ?? overlay.get(k);
   for (const effect of effects) {
+    if (effect.kind === 'conflict') {
+      side.conflicts.push({
+        client_id: stamp.clientId,
+        mutation_id: m.id,
+        field: effect.field,
+        name: m.name,
+        table_name: effect.table,
+        row_id: effect.id,
+        base: effect.base ?? null,
+        mine: effect.mine ?? null,
+        theirs: effect.theirs ?? null,
+        at: stamp.now,
+      });
+      continue;
+    }
+    if (effect.kind === 'move') {
+      const k = key('customers', effect.customerId);
+      const existing = current(k);
+      if (!existing) throw new NeedsSlowPath(`a mutator moved ${k} without reading it`);
+      if (!existing.row || existing.deletedAt !== null) {
+        throw new AppError('not_found', 'customerId: no such customer', { field: 'customerId' });
+      }
+      side.history.push({
+        id: newId(stamp.now),
+        org_id: stamp.orgId,
+        customer_id: effect.customerId,
+        from_owner_id: existing.row.ownerId ?? null,
+        to_owner_id: effect.ownerId,
+        from_pool_state: existing.row.poolState ?? null,
+        to_pool_state: effect.poolState,
+        actor_type: 'user',
+        actor_id: stamp.userId,
+        reason: effect.reason,
+        at: stamp.now,
+        version: stamp.version,
+      });
+      scratch.set(k, {
+        ...existing,
+        row: {
+          ...existing.row,
+          ownerId: effect.ownerId,
+          poolState: effect.poolState,
+          claimedAt: effect.poolState === 'private' ? stamp.now : null,
+          updatedAt: stamp.now,
+          version: stamp.version,
+        },
+        write: existing.write === 'insert' ? 'insert' : 'update',
+      });
+      continue;
+    }
     const table = effect.table;
     if (effect.kind === 'insert') {
       const row: DbRow = { ...(effect.row as DbRow), orgId: stamp.orgId, version: stamp.version };
@@ -127,7 +191,7 @@ function applyInMemory(
     if (effect.kind === 'update') {
       const set = effect.set as Record<string, unknown>;
       for (const field of Object.keys(set)) {
-        if (!wireColumn(table, field) || field === 'id' || field === 'orgId' || field === 'version') {
+        if (!wireColumn(table, field) || PROTECTED_KEYS.has(field)) {
           throw new MutatorFailure(`Mutator wrote ${table}.${field}, which is not a writable wire column`);
         }
       }
@@ -144,7 +208,7 @@ function applyInMemory(
       });
     }
   }
-  return scratch;
+  return { scratch, ...side };
 }
 
 /** A row as json_populate_recordset wants it: snake_case column names, plus the server-only columns. */
@@ -157,7 +221,12 @@ function toRecord(entry: Entry): Record<string, unknown> {
   return out;
 }
 
-async function writeAll(tx: ServerTx, overlay: Map<string, Entry>, orgId: string): Promise<void> {
+async function writeAll(
+  tx: ServerTx,
+  overlay: Map<string, Entry>,
+  orgId: string,
+  side: SideRecords,
+): Promise<void> {
   const touched = [...overlay.values()].filter((e) => e.write !== null);
   // Parents first (SYNCED_TABLES order), inserts before updates: foreign keys hold statement by statement.
   for (const write of ['insert', 'update'] as const) {
@@ -188,6 +257,15 @@ async function writeAll(tx: ServerTx, overlay: Map<string, Entry>, orgId: string
       }
     }
   }
+  // After the customers they refer to: history rows of moves, and conflict records of this device.
+  if (side.history.length > 0) {
+    await tx.rows(sql`INSERT INTO ownership_history
+      SELECT * FROM json_populate_recordset(NULL::ownership_history, ${JSON.stringify(side.history)}::json)`);
+  }
+  if (side.conflicts.length > 0) {
+    await tx.rows(sql`INSERT INTO sync_conflicts
+      SELECT * FROM json_populate_recordset(NULL::sync_conflicts, ${JSON.stringify(side.conflicts)}::json)`);
+  }
 }
 
 /**
@@ -201,6 +279,7 @@ export async function applyBatch(
   stamp: WriteStamp,
 ): Promise<Rejection[]> {
   const rejections: Rejection[] = [];
+  const side: SideRecords = { history: [], conflicts: [] };
   const parsed: (Parsed | AppErrorData)[] = pending.map(parse);
   const overlay = await lockReads(
     tx,
@@ -226,14 +305,17 @@ export async function applyBatch(
         if (err instanceof AppError) throw err;
         throw new MutatorFailure(err instanceof Error ? err.message : String(err));
       }
-      for (const [k, entry] of applyInMemory(overlay, effects, stamp)) overlay.set(k, entry);
+      const applied = applyInMemory(overlay, effects, stamp, m);
+      for (const [k, entry] of applied.scratch) overlay.set(k, entry);
+      side.history.push(...applied.history);
+      side.conflicts.push(...applied.conflicts);
     } catch (err) {
       if (err instanceof NeedsSlowPath) throw err;
       rejections.push({ mutationId: m.id, name: m.name, error: refusalOf(err) });
     }
   });
   try {
-    await writeAll(tx, overlay, ctx.orgId);
+    await writeAll(tx, overlay, ctx.orgId, side);
   } catch (err) {
     throw new NeedsSlowPath(
       `the database refused the batch: ${err instanceof Error ? err.message : String(err)}`,

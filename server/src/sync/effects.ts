@@ -2,7 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../../shared/errors';
 import type { SyncedTable } from '../../../shared/domain/rows';
 import { normalizeCompanyName } from '../../../shared/domain/validators';
-import type { Effect, ReadSpec } from '../../../shared/mutations';
+import { newId } from '../../../shared/ids';
+import type { ConflictEffect, Effect, MoveEffect, ReadSpec } from '../../../shared/mutations';
 import { pgConstraint, pgErrorCode, type DbRow, type ServerTx } from '../db/database';
 import { HAS_TOMBSTONES, SQL_TABLES, WIRE_COLUMNS, wireColumn, wireSelectList, wireValue } from '../db/wire';
 
@@ -12,8 +13,14 @@ import { HAS_TOMBSTONES, SQL_TABLES, WIRE_COLUMNS, wireColumn, wireSelectList, w
  */
 export class MutatorFailure extends Error {}
 
-/** What every write of one push transaction shares: the org, its new version, the server clock. */
-export type WriteStamp = { orgId: string; version: number; now: number };
+/**
+ * What every write of one push transaction shares: the org, its new version, the server clock, and who
+ * pushed (the acting user of ownership history, the device conflicts are recorded for).
+ */
+export type WriteStamp = { orgId: string; version: number; now: number; userId: string; clientId: string };
+
+/** The mutation an effect belongs to (conflict records name it). */
+export type MutationMeta = { mutationId: number; name: string };
 
 /**
  * Loads a row a mutator reads, locked FOR UPDATE until the push commits so no concurrent push decides on
@@ -28,8 +35,19 @@ export async function readForUpdate(tx: ServerTx, spec: ReadSpec, orgId: string)
   return row;
 }
 
-/** Keys a mutator may never write: identity and the server-assigned version. */
-const PROTECTED_KEYS = new Set(['id', 'orgId', 'version']);
+/**
+ * Keys an update may never write: identity, the server-assigned version, and ownership (SPEC §5.6:
+ * owner and pool change only through a `move`, which also writes ownership history — without that
+ * history row the pull would not take the customer off the old owner's devices).
+ */
+export const PROTECTED_KEYS: ReadonlySet<string> = new Set([
+  'id',
+  'orgId',
+  'version',
+  'ownerId',
+  'poolState',
+  'claimedAt',
+]);
 
 function assignments(
   table: SyncedTable,
@@ -52,8 +70,60 @@ function assignments(
   return out;
 }
 
+/**
+ * Moves a customer to a new owner / pool state and records it in ownership history, stamped with the
+ * transaction's version (the pull reads that history to take the customer off the old owner's devices and
+ * put it, whole, on the new owner's). One statement: lock and read the old owner, update, insert history.
+ */
+async function applyMove(tx: ServerTx, effect: MoveEffect, stamp: WriteStamp): Promise<void> {
+  const claimedAt = effect.poolState === 'private' ? stamp.now : null;
+  const moved = await tx.rows(sql`
+    WITH old AS (
+      SELECT id, owner_id, pool_state FROM customers
+      WHERE id = ${effect.customerId} AND org_id = ${stamp.orgId} AND deleted_at IS NULL FOR UPDATE
+    ), upd AS (
+      UPDATE customers c SET owner_id = ${effect.ownerId}, pool_state = ${effect.poolState},
+        claimed_at = ${claimedAt}, updated_at = ${stamp.now}, version = ${stamp.version}
+      FROM old WHERE c.id = old.id RETURNING c.id
+    )
+    INSERT INTO ownership_history (id, org_id, customer_id, from_owner_id, to_owner_id, from_pool_state,
+      to_pool_state, actor_type, actor_id, reason, at, version)
+    SELECT ${newId(stamp.now)}, ${stamp.orgId}, old.id, old.owner_id, ${effect.ownerId}, old.pool_state,
+      ${effect.poolState}, 'user', ${stamp.userId}, ${effect.reason}, ${stamp.now}, ${stamp.version}
+    FROM old JOIN upd ON upd.id = old.id RETURNING customer_id`);
+  if (moved.length === 0) {
+    throw new AppError('not_found', 'customerId: no such customer', { field: 'customerId' });
+  }
+}
+
+/** Records the losing side of a same-field edit for the pushing device (delivered by its next pull). */
+async function recordConflict(
+  tx: ServerTx,
+  effect: ConflictEffect,
+  stamp: WriteStamp,
+  meta: MutationMeta,
+): Promise<void> {
+  await tx.rows(sql`
+    INSERT INTO sync_conflicts (client_id, mutation_id, field, name, table_name, row_id, base, mine, theirs, at)
+    VALUES (${stamp.clientId}, ${meta.mutationId}, ${effect.field}, ${meta.name}, ${effect.table}, ${effect.id},
+      ${jsonOrNull(effect.base)}::jsonb, ${jsonOrNull(effect.mine)}::jsonb, ${jsonOrNull(effect.theirs)}::jsonb,
+      ${stamp.now})`);
+}
+
+/** A JSON value as text for a jsonb parameter; null/undefined as SQL NULL (as json_populate_recordset does). */
+function jsonOrNull(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
 /** Writes one effect, stamping the transaction's version. Delete leaves a tombstone (pull sends `del`). */
-export async function applyEffect(tx: ServerTx, effect: Effect, stamp: WriteStamp): Promise<void> {
+export async function applyEffect(
+  tx: ServerTx,
+  effect: Effect,
+  stamp: WriteStamp,
+  meta: MutationMeta,
+): Promise<void> {
+  if (effect.kind === 'move') return applyMove(tx, effect, stamp);
+  if (effect.kind === 'conflict') return recordConflict(tx, effect, stamp, meta);
   const table = sql.raw(SQL_TABLES[effect.table]);
   if (effect.kind === 'insert') {
     const row = { ...(effect.row as Record<string, unknown>), orgId: stamp.orgId };

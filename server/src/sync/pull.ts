@@ -2,8 +2,10 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError, parseOrThrow, type AppErrorData } from '../../../shared/errors';
 import { SYNCED_TABLES, type SyncedTable } from '../../../shared/domain/rows';
+import { getMutation, isMutationName } from '../../../shared/mutations';
 import {
   pullRequestSchema,
+  type Conflict,
   type PatchOp,
   type PullResponse,
   type SessionUser,
@@ -35,6 +37,9 @@ const cursorSchema = z
           .min(0)
           .max(SYNCED_TABLES.length - 1),
         a: z.uuid().nullable(),
+        /** Full rounds: rows sent so far and the round's total, for the progress bar. */
+        s: z.int().nonnegative().optional(),
+        n: z.int().nonnegative().optional(),
       })
       .strict()
       .optional(),
@@ -86,6 +91,8 @@ type Round = {
   ackedBefore: number;
   /** lastMutationId reported on every page of the round. */
   lastMutationId: number;
+  /** Full rounds after the first page: rows sent so far and the total announced on the first page. */
+  progress: { sent: number; total: number } | null;
 };
 
 function visible(alias: string, scope: UserScope): SQL {
@@ -173,6 +180,90 @@ function toOp(table: SyncedTable, row: DbRow): PatchOp {
 
 type RejectionRow = { mutationId: number; name: string; args: unknown; error: AppErrorData };
 
+/**
+ * Rows in the user's scope at the snapshot (users, customers, their live contacts and follow-ups): the
+ * total of a full round's progress bar. Counted once, on the round's first page.
+ */
+async function countScope(tx: ServerTx, scope: UserScope): Promise<number> {
+  const org = scope.orgId;
+  const child = (table: string) =>
+    sql`(SELECT count(*) FROM ${sql.raw(table)} x JOIN customers c ON c.id = x.customer_id
+      WHERE x.org_id = ${org} AND x.deleted_at IS NULL AND ${visible('c', scope)})`;
+  const [row] = await tx.rows<{ total: number }>(sql`SELECT (
+      (SELECT count(*) FROM users WHERE org_id = ${org})
+      + (SELECT count(*) FROM customers x WHERE x.org_id = ${org} AND ${visible('x', scope)})
+      + ${child('contacts')} + ${child('follow_ups')})::float8 AS total`);
+  return row?.total ?? 0;
+}
+
+/**
+ * Re-fetch after a refusal: the current server state of every row a refused (or partly conflicting)
+ * mutation read or targeted — `put` when it is in the user's scope, else `del` — so the device drops the
+ * optimistic values it applied for it (a rejected edit, a follow-up on a customer that left the scope).
+ * A child put in scope comes after its customer's put, which the device may not have yet in this round.
+ */
+async function refetchRows(
+  tx: ServerTx,
+  scope: UserScope,
+  refused: readonly { name: string; args: unknown }[],
+  conflicts: readonly Conflict[],
+): Promise<PatchOp[]> {
+  const wanted = new Map<SyncedTable, Set<string>>(SYNCED_TABLES.map((t) => [t, new Set<string>()]));
+  const want = (table: SyncedTable, id: string) => wanted.get(table)?.add(id);
+  for (const r of refused) {
+    if (!isMutationName(r.name)) continue;
+    const def = getMutation(r.name);
+    const parsed = def.args.safeParse(r.args);
+    // Arguments that never parsed were never applied on a device either (the same schema refuses them).
+    if (!parsed.success) continue;
+    for (const spec of Object.values(def.reads(parsed.data))) want(spec.table, spec.id);
+  }
+  for (const c of conflicts) want(c.table, c.id);
+
+  const org = scope.orgId;
+  const inList = (ids: Iterable<string>) =>
+    sql.join(
+      [...ids].map((id) => sql`${id}::uuid`),
+      sql`, `,
+    );
+  const found = new Map<SyncedTable, DbRow[]>();
+  // Children first, so that their customers can be added to the customers' fetch.
+  for (const table of ['followUps', 'contacts'] as const) {
+    const ids = wanted.get(table) ?? new Set<string>();
+    if (ids.size === 0) continue;
+    const rows = await tx.rows(sql`
+      SELECT ${wireSelectList(table, 'x')}, (x.deleted_at IS NULL AND ${visible('c', scope)}) AS "_in"
+      FROM ${sql.raw(SQL_TABLES[table])} x JOIN customers c ON c.id = x.customer_id
+      WHERE x.org_id = ${org} AND x.id IN (${inList(ids)})`);
+    found.set(table, rows);
+    for (const row of rows) if (row._in === true) want('customers', String(row.customerId));
+  }
+  for (const table of ['users', 'customers'] as const) {
+    const ids = wanted.get(table) ?? new Set<string>();
+    if (ids.size === 0) continue;
+    const inScope = table === 'users' ? sql`TRUE` : visible('x', scope);
+    found.set(
+      table,
+      await tx.rows(sql`SELECT ${wireSelectList(table, 'x')}, ${inScope} AS "_in"
+        FROM ${sql.raw(SQL_TABLES[table])} x WHERE x.org_id = ${org} AND x.id IN (${inList(ids)})`),
+    );
+  }
+  const ops: PatchOp[] = [];
+  for (const table of SYNCED_TABLES) {
+    const seen = new Set<string>();
+    for (const row of found.get(table) ?? []) {
+      const id = String(row.id);
+      seen.add(id);
+      const inScope = row._in === true;
+      delete row._in;
+      ops.push(inScope ? { op: 'put', table, row } : { op: 'del', table, id });
+    }
+    // Rows that do not exist (or belong to another org) are removed from the device all the same.
+    for (const id of wanted.get(table) ?? []) if (!seen.has(id)) ops.push({ op: 'del', table, id });
+  }
+  return ops;
+}
+
 async function readPage(
   tx: ServerTx,
   user: SessionUser,
@@ -192,9 +283,11 @@ async function readPage(
   }
   const acked = client?.lastMutationId ?? 0;
 
-  // A cursor of another user, or from before the database was reset, restarts with a full pull rather
-  // than looping on an error (electric-sql #1552).
-  const usable = cursor !== null && cursor.u === user.id && cursor.v <= org.version ? cursor : null;
+  // A cursor of another user, or from before the database was reset (newer than the org, or acknowledging
+  // mutations this database never processed), restarts with a full pull rather than looping on an error
+  // (electric-sql #1552). The device keeps its outbox across the `clear` (docs/sync-protocol.md "Reset").
+  const usable =
+    cursor !== null && cursor.u === user.id && cursor.v <= org.version && cursor.m <= acked ? cursor : null;
   const round: Round =
     usable?.p !== undefined
       ? {
@@ -205,6 +298,10 @@ async function readPage(
           firstPage: false,
           ackedBefore: usable.m,
           lastMutationId: usable.m,
+          progress:
+            usable.p.s !== undefined && usable.p.n !== undefined
+              ? { sent: usable.p.s, total: usable.p.n }
+              : null,
         }
       : {
           base: usable?.v ?? null,
@@ -214,10 +311,13 @@ async function readPage(
           firstPage: true,
           ackedBefore: usable?.m ?? 0,
           lastMutationId: acked,
+          progress: null,
         };
 
   const scope = await loadScope(tx, user);
-  const patch: PatchOp[] = round.firstPage && round.base === null ? [{ op: 'clear' }] : [];
+  const full = round.base === null;
+  const patch: PatchOp[] = round.firstPage && full ? [{ op: 'clear' }] : [];
+  const progress = full && round.firstPage ? { sent: 0, total: await countScope(tx, scope) } : round.progress;
   let remaining = limit;
   let next: PullCursor = { u: user.id, v: round.target, m: round.lastMutationId };
   let hasMore = false;
@@ -237,6 +337,12 @@ async function readPage(
       break;
     }
   }
+  if (progress) {
+    progress.sent += limit - remaining;
+    // The total was counted in the first page's snapshot; keep the bar honest if rows were added since.
+    progress.total = Math.max(progress.total, progress.sent);
+    if (next.p) next.p = { ...next.p, s: progress.sent, n: progress.total };
+  }
 
   const rejections = round.firstPage
     ? await tx.rows<RejectionRow>(sql`
@@ -244,6 +350,18 @@ async function readPage(
         WHERE client_id = ${clientId} AND mutation_id > ${round.ackedBefore} AND mutation_id <= ${round.lastMutationId}
         ORDER BY mutation_id`)
     : [];
+
+  const conflicts = round.firstPage
+    ? await tx.rows<Conflict>(sql`
+        SELECT mutation_id AS "mutationId", name, table_name AS "table", row_id AS "id", field, base, mine, theirs
+        FROM sync_conflicts
+        WHERE client_id = ${clientId} AND mutation_id > ${round.ackedBefore} AND mutation_id <= ${round.lastMutationId}
+        ORDER BY mutation_id, field`)
+    : [];
+  // A full round sends every row in scope after its `clear` anyway; an incremental one re-fetches.
+  if (!full && (rejections.length > 0 || conflicts.length > 0)) {
+    patch.push(...(await refetchRows(tx, scope, rejections, conflicts)));
+  }
 
   const response: PullResponse = {
     cursor: encodeCursor(next),
@@ -256,6 +374,8 @@ async function readPage(
       error: r.error,
       args: r.args,
     })),
+    conflicts,
+    ...(progress ? { progress } : {}),
   };
   return response;
 }

@@ -113,8 +113,21 @@ describe('POST /sync/push', () => {
       clientId,
     ]);
     expect(client?.last_mutation_id).toBe(1);
-    // A brand-new client must start at 1.
-    expect((await push(zhangwei, newId(), [followUp(2, zhangweiCustomer)])).status).toBe(409);
+  });
+
+  it('accepts a client it has never seen whose outbox starts above 1 (server reset), from that id on', async () => {
+    // The device kept mutations 7 and 8 while the server's database was restored without its client row:
+    // a 409 would block it forever; its first pushed id becomes the baseline instead.
+    const clientId = newId();
+    const batch = [followUp(8, zhangweiCustomer), followUp(7, zhangweiCustomer)];
+    const first = await push(zhangwei, clientId, batch);
+    expect(first.body).toEqual({ lastMutationId: 8, rejections: [] });
+    const ids = batch.map((m) => (m.args as { id: string }).id);
+    expect(await count('follow_ups WHERE id = ANY($1::uuid[])', [ids])).toBe(2);
+    // From then on the usual rules hold: a retry is skipped, a gap is refused.
+    expect((await push(zhangwei, clientId, batch)).body).toEqual({ lastMutationId: 8, rejections: [] });
+    expect((await push(zhangwei, clientId, [followUp(10, zhangweiCustomer)])).status).toBe(409);
+    expect(await count('follow_ups WHERE id = ANY($1::uuid[])', [ids])).toBe(2);
   });
 
   it('answers a malformed push with 400 naming the problem, and changes nothing', async () => {

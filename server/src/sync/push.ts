@@ -12,6 +12,7 @@ import { pgErrorCode, type DbRow, type ServerDb, type ServerTx } from '../db/dat
 import { applyBatch, NeedsSlowPath } from './batch';
 import { applyEffect, databaseRefusal, MutatorFailure, readForUpdate, type WriteStamp } from './effects';
 import { checkProtocolVersion } from './protocolGate';
+import { POKE_CHANNEL } from './pokes';
 import { loadScope, ownerPredicate } from './scope';
 
 /** Transient PostgreSQL failures worth retrying the whole push for: serialization failure, deadlock. */
@@ -21,11 +22,22 @@ const MAX_ATTEMPTS = 3;
 /**
  * Locks the device's sync_clients row (creating it on first sight, bound to this user) and returns its
  * last processed mutation id. The lock serialises concurrent pushes of one device.
+ *
+ * Safe reset (docs/sync-protocol.md "Reset"): a client the server has never seen whose first push starts
+ * above 1 kept its outbox while the server's database was restored or reset. Nothing of this client can
+ * have been applied in this database (the row is written in the same transaction as any effect), so its
+ * first pushed id becomes the baseline instead of a 409 that would block the device forever.
  */
-async function lockClient(tx: ServerTx, clientId: string, user: SessionUser, now: number): Promise<number> {
+async function lockClient(
+  tx: ServerTx,
+  clientId: string,
+  user: SessionUser,
+  now: number,
+  firstPushedId: number,
+): Promise<number> {
   await tx.rows(sql`
     INSERT INTO sync_clients (client_id, user_id, org_id, last_mutation_id, created_at, updated_at)
-    VALUES (${clientId}, ${user.id}, ${user.orgId}, 0, ${now}, ${now})
+    VALUES (${clientId}, ${user.id}, ${user.orgId}, ${Math.max(0, firstPushedId - 1)}, ${now}, ${now})
     ON CONFLICT (client_id) DO NOTHING`);
   const [client] = await tx.rows<{ userId: string; lastMutationId: number }>(sql`
     SELECT user_id AS "userId", last_mutation_id AS "lastMutationId"
@@ -84,7 +96,7 @@ async function runMutation(
     if (err instanceof AppError) throw err;
     throw new MutatorFailure(err instanceof Error ? err.message : String(err));
   }
-  for (const effect of effects) await applyEffect(tx, effect, stamp);
+  for (const effect of effects) await applyEffect(tx, effect, stamp, { mutationId: m.id, name: m.name });
 }
 
 /** The error a refused mutation is recorded with, or undefined when the push itself must fail. */
@@ -129,7 +141,8 @@ async function pushOnce(
   strategy: PushStrategy,
 ) {
   return db.transaction(async (tx): Promise<PushResponse> => {
-    const last = await lockClient(tx, request.clientId, user, now);
+    const firstPushedId = Math.min(...request.mutations.map((m) => m.id));
+    const last = await lockClient(tx, request.clientId, user, now, firstPushedId);
     const pending = pendingMutations(request.mutations, last);
     if (pending.length === 0) return { lastMutationId: last, rejections: [] };
 
@@ -138,7 +151,13 @@ async function pushOnce(
     const [org] = await tx.rows<{ version: number }>(sql`
       UPDATE orgs SET version = version + 1 WHERE id = ${user.orgId} RETURNING version::float8 AS version`);
     if (!org) throw new AppError('unauthorized', 'Your organisation no longer exists');
-    const stamp: WriteStamp = { orgId: user.orgId, version: org.version, now };
+    const stamp: WriteStamp = {
+      orgId: user.orgId,
+      version: org.version,
+      now,
+      userId: user.id,
+      clientId: request.clientId,
+    };
     const scope = await loadScope(tx, user);
     const ctx: MutationContext = {
       authority: 'server',
@@ -169,13 +188,49 @@ async function pushOnce(
     await tx.rows(sql`
       UPDATE sync_clients SET last_mutation_id = ${lastMutationId}, updated_at = ${now}
       WHERE client_id = ${request.clientId}`);
+    if (rejections.length < pending.length) await notifyOwners(tx, stamp);
     return { lastMutationId, rejections };
   });
 }
 
+/** Above this many owners a poke goes to the whole org (a NOTIFY payload holds at most 8,000 bytes). */
+const MAX_POKED_OWNERS = 150;
+
+/**
+ * Queues a poke for every device whose scope this push wrote into: one NOTIFY naming the org, the owners
+ * of every row stamped with this push's version (and the previous owners of moved customers), and the
+ * pushing client (it pulls anyway, so it is not poked). NOTIFY is transactional: PostgreSQL delivers it
+ * to every listening instance only when the push commits, and never if it rolls back.
+ */
+async function notifyOwners(tx: ServerTx, stamp: WriteStamp): Promise<void> {
+  const { orgId, version } = stamp;
+  await tx.rows(sql`
+    WITH touched AS (
+      SELECT owner_id AS o FROM customers WHERE org_id = ${orgId} AND version = ${version}
+      UNION SELECT from_owner_id FROM ownership_history WHERE org_id = ${orgId} AND version = ${version}
+      UNION SELECT c.owner_id FROM contacts x JOIN customers c ON c.id = x.customer_id
+        WHERE x.org_id = ${orgId} AND x.version = ${version}
+      UNION SELECT c.owner_id FROM follow_ups x JOIN customers c ON c.id = x.customer_id
+        WHERE x.org_id = ${orgId} AND x.version = ${version}
+    ), owners AS (SELECT DISTINCT o FROM touched WHERE o IS NOT NULL)
+    SELECT pg_notify(${POKE_CHANNEL}, ${orgId} || ':' || (
+      SELECT CASE WHEN count(*) > ${MAX_POKED_OWNERS} THEN '*' ELSE coalesce(string_agg(o::text, ','), '') END
+      FROM owners) || ':' || ${stamp.clientId})`);
+}
+
+/** Mutation ids are stored as PostgreSQL integers. */
+const MAX_MUTATION_ID = 2_147_483_647;
+
 function parsePush(body: unknown) {
   checkProtocolVersion(body);
-  return parseOrThrow(pushRequestSchema, body, 'push');
+  const request = parseOrThrow(pushRequestSchema, body, 'push');
+  const index = request.mutations.findIndex((m) => m.id > MAX_MUTATION_ID);
+  if (index >= 0) {
+    throw new AppError('validation', `mutations.${index}.id: at most ${MAX_MUTATION_ID}`, {
+      field: `mutations.${index}.id`,
+    });
+  }
+  return request;
 }
 
 /**

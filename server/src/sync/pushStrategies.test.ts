@@ -29,7 +29,12 @@ afterAll(async () => {
   await Promise.all([a?.close(), b?.close()]);
 });
 
-type World = { customers: string[]; names: string[]; users: Record<string, SessionUser> };
+type World = {
+  customers: string[];
+  names: string[];
+  users: Record<string, SessionUser>;
+  userIds: Record<string, string>;
+};
 
 async function reset(db: ServerDb): Promise<World> {
   await clearDatabase(db);
@@ -45,6 +50,9 @@ async function reset(db: ServerDb): Promise<World> {
     customers: customers.map((c) => c.id),
     names: customers.map((c) => c.name),
     users: Object.fromEntries(users.map((u) => [String(u.username), u as SessionUser])),
+    userIds: Object.fromEntries(
+      (await db.query('SELECT id, username FROM users')).map((u) => [String(u.username), String(u.id)]),
+    ),
   };
 }
 
@@ -57,6 +65,10 @@ async function dump(db: ServerDb) {
       'SELECT client_id, mutation_id, name, args, error FROM mutation_rejections ORDER BY client_id, mutation_id',
     clients: 'SELECT client_id, last_mutation_id FROM sync_clients ORDER BY client_id',
     org: 'SELECT version FROM orgs',
+    // History ids are fresh UUIDs on each side; everything else must match.
+    history: `SELECT customer_id, from_owner_id, to_owner_id, from_pool_state, to_pool_state, actor_type,
+      actor_id, reason, at, version FROM ownership_history ORDER BY version, customer_id`,
+    conflicts: 'SELECT * FROM sync_conflicts ORDER BY client_id, mutation_id, field',
   };
   const out: Record<string, unknown> = {};
   for (const [name, text] of Object.entries(tables)) out[name] = await db.query(text);
@@ -88,6 +100,18 @@ const mutationArb = fc.oneof(
       { name: 'N0' },
       { name: 'N3' },
     ),
+  }),
+  fc.record({
+    kind: fc.constant('merge' as const),
+    customer: fc.nat(13),
+    field: fc.constantFrom('industry', 'region'),
+    value: fc.constantFrom('化工', '机械制造', null),
+    base: fc.constantFrom('化工', '机械制造', null),
+  }),
+  fc.record({
+    kind: fc.constant('transfer' as const),
+    customer: fc.nat(13),
+    to: fc.constantFrom('zhangwei', 'lina', 'wangfang', 'admin'),
   }),
   fc.constant({ kind: 'unknown' as const }),
 );
@@ -124,6 +148,16 @@ function toArgs(world: World, m: MutationSpec) {
       if (typeof set.name === 'string') set.name = name(Number(set.name.slice(1)));
       return { name: 'updateCustomer', args: { id: customer(m.customer), set } };
     }
+    case 'merge':
+      return {
+        name: 'updateCustomer',
+        args: { id: customer(m.customer), set: { [m.field]: m.value }, base: { [m.field]: m.base } },
+      };
+    case 'transfer':
+      return {
+        name: 'transferCustomer',
+        args: { customerId: customer(m.customer), toUserId: world.userIds[m.to] ?? uuid(7), reason: '调整' },
+      };
     default:
       return { name: 'teleport', args: {} };
   }
@@ -167,7 +201,7 @@ describe('push strategies', () => {
         expect(batch.responses).toEqual(reference.responses);
         expect(batch.state).toEqual(reference.state);
       }),
-      { numRuns: 25 },
+      { numRuns: Number(process.env.TIDEPOOL_PROPERTY_RUNS ?? 18) },
     );
   });
 });
