@@ -25,6 +25,10 @@ export type AccountOptions = {
   syncIntervalMs?: number | undefined;
   maxBackoffMs?: number | undefined;
   sqliteNativeBinding?: string | undefined;
+  /** Keep the server's poke stream open (default true). */
+  pokes?: boolean | undefined;
+  /** Quiet time after a local write before the agent pushes (default 150 ms). */
+  debounceMs?: number | undefined;
 };
 
 export type Account = {
@@ -66,6 +70,8 @@ export function createAccount(opts: AccountOptions): Account {
       now: opts.now,
       ...(opts.syncIntervalMs !== undefined ? { syncIntervalMs: opts.syncIntervalMs } : {}),
       ...(opts.maxBackoffMs !== undefined ? { maxBackoffMs: opts.maxBackoffMs } : {}),
+      ...(opts.pokes !== undefined ? { pokes: opts.pokes } : {}),
+      ...(opts.debounceMs !== undefined ? { debounceMs: opts.debounceMs } : {}),
     });
     workspace = { user: session.user, serverUrl: session.serverUrl, db, agent };
     agent.start();

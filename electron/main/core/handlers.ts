@@ -3,6 +3,9 @@ import { AppError } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
 import type { Account, Workspace } from './account';
 import { getCustomerDetail, listCustomers } from './db/customers';
+import { listInbox } from './db/inbox';
+import { listUsers } from './db/users';
+import { editBase, resolveInboxEntry } from './inbox';
 import { mutate } from './mutate';
 
 export type HandlerDeps = {
@@ -50,8 +53,25 @@ export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandl
       return { id };
     },
     'customers.update': (input) => {
-      write(account.require(), 'updateCustomer', input);
+      const ws = account.require();
+      // The base travels in the outbox entry: the server merges field by field against it (SPEC §5.6).
+      const base = editBase(ws.db, input.id, input.set, input.base);
+      write(ws, 'updateCustomer', { ...input, base });
       return { id: input.id };
+    },
+    'customers.transfer': (input) => {
+      write(account.require(), 'transferCustomer', input);
+      return { id: input.customerId };
+    },
+    'users.list': () => listUsers(account.require().db),
+    'inbox.list': () => listInbox(account.require().db),
+    'inbox.resolve': ({ id, action }) => {
+      const ws = account.require();
+      const { tables, issued } = resolveInboxEntry(ws.db, ws.user, id, action, now());
+      changed(tables);
+      if (issued) ws.agent.notifyLocalWrite();
+      else ws.agent.publishStatus();
+      return { ok: true } as const;
     },
     'followUps.log': (input) => {
       const ws = account.require();

@@ -17,6 +17,13 @@ export type ClientCoreOptions = {
   maxBackoffMs?: number;
   /** Path of a better-sqlite3 addon built for Electron's ABI (scripts/start-desktop.mjs). */
   sqliteNativeBinding?: string;
+  /**
+   * Listen to the server's poke stream (`GET /sync/events`) and pull at once on a poke (default true).
+   * Tests that count requests or inject faults into every request turn it off.
+   */
+  pokes?: boolean;
+  /** Quiet time after a local write before pushing (default 150 ms); tests that sync explicitly raise it. */
+  debounceMs?: number;
 };
 
 /** The device side of Tidepool, with no Electron in it: hosted by Electron's main process, tests and the Node host. */
@@ -52,6 +59,8 @@ export async function createClientCore(opts: ClientCoreOptions): Promise<ClientC
     syncIntervalMs: opts.syncIntervalMs,
     maxBackoffMs: opts.maxBackoffMs,
     sqliteNativeBinding: opts.sqliteNativeBinding,
+    pokes: opts.pokes,
+    debounceMs: opts.debounceMs,
   });
   account.restore();
   const handlers = createHandlers({

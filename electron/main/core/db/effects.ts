@@ -22,6 +22,18 @@ export function applyEffects(db: Database.Database, effects: readonly Effect[]):
       case 'delete':
         deleteRow(db, effect.table, effect.id);
         break;
+      case 'move':
+        // Optimistic: the customer shows its new owner at once. If it left this device's scope (a manager
+        // moved it out of their team, a rep released it), the next pull sends its removal.
+        updateRow(db, 'customers', effect.customerId, {
+          ownerId: effect.ownerId,
+          poolState: effect.poolState,
+        });
+        tables.add('customers');
+        continue;
+      case 'conflict':
+        // The server's verdict, not a change: it comes back in a pull as a conflict record.
+        continue;
     }
     tables.add(effect.table);
   }

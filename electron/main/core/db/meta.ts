@@ -1,8 +1,12 @@
 import type Database from 'better-sqlite3';
 import { statement } from './statements';
 
-/** Keys of the device's bookkeeping table. */
-export type MetaKey = 'client_id' | 'cursor' | 'last_sync_at' | 'user_id';
+/**
+ * Keys of the device's bookkeeping table. `cursor` is the committed cursor (the device has everything up
+ * to it); `pull_round` the JSON state of a paged pull under way (see sync/agent.ts), kept apart so an
+ * interrupted round resumes from its last applied page without ever being mistaken for a finished one.
+ */
+export type MetaKey = 'client_id' | 'cursor' | 'last_sync_at' | 'user_id' | 'pull_round';
 
 export function getMeta(db: Database.Database, key: MetaKey): string | undefined {
   const row = statement(db, 'SELECT "value" FROM "meta" WHERE "key" = ?').get(key) as

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { AppErrorData } from '../../../../shared/errors';
 import type { SyncedTable } from '../../../../shared/domain/rows';
 import type { Effect } from '../../../../shared/mutations/types';
+import type { Conflict } from '../../../../shared/sync/protocol';
+import { recordConflict, recordRejection } from './inbox';
 import { deleteRow, getRow } from './rows';
 import { statement } from './statements';
 
@@ -51,14 +53,6 @@ export function countPending(db: Database.Database): number {
   return (statement(db, 'SELECT count(*) AS "n" FROM "outbox"').get() as { n: number }).n;
 }
 
-export function countUnresolvedRejections(db: Database.Database): number {
-  return (
-    statement(db, 'SELECT count(*) AS "n" FROM "rejections" WHERE "resolved_at" IS NULL').get() as {
-      n: number;
-    }
-  ).n;
-}
-
 /** Notes a push attempt of mutations up to `lastSeq` and why it failed (null: it got through). */
 export function recordPushAttempt(db: Database.Database, lastSeq: number, error: string | null): void {
   statement(db, 'UPDATE "outbox" SET "attempts" = "attempts" + 1, "last_error" = ? WHERE "seq" <= ?').run(
@@ -67,12 +61,23 @@ export function recordPushAttempt(db: Database.Database, lastSeq: number, error:
   );
 }
 
+/** The id of the row an effect concerns. */
+export function effectRowId(effect: Effect): string {
+  switch (effect.kind) {
+    case 'insert':
+      return effect.row.id;
+    case 'move':
+      return effect.customerId;
+    default:
+      return effect.id;
+  }
+}
+
 /** Ids of the rows pending mutations wrote: what the UI marks "pending sync". */
 export function pendingRowIds(db: Database.Database): Set<string> {
   const ids = new Set<string>();
   for (const { effects } of statement(db, 'SELECT "effects" FROM "outbox"').all() as { effects: string }[]) {
-    for (const effect of JSON.parse(effects) as Effect[])
-      ids.add(effect.kind === 'insert' ? effect.row.id : effect.id);
+    for (const effect of JSON.parse(effects) as Effect[]) ids.add(effectRowId(effect));
   }
   return ids;
 }
@@ -99,36 +104,34 @@ export type ReportedRejection = { mutationId: number; name: string; error: AppEr
  * Applies the server's acknowledgement: every mutation with seq ≤ `lastMutationId` has been processed.
  * Applied ones leave the outbox; refused ones move to `rejections` with the user's values, and the rows
  * they inserted (never confirmed by the server, version 0) are removed so the device shows what the server
- * has. Returns the tables whose rows changed. Call inside a transaction.
- *
- * Refused updates leave their optimistic values until the server next sends that row: re-fetching the
- * server's version of the touched rows is issue 3.
+ * has; lost same-field edits move to `conflicts`, and the field shows the server's value again. A refused
+ * update's other optimistic values are corrected by the rows the server re-sends with the refusal.
+ * Returns the tables whose rows changed. Call inside a transaction, before the pull's patch.
  */
 export function acknowledgeMutations(
   db: Database.Database,
   lastMutationId: number,
   rejected: ReportedRejection[],
   now: number,
+  conflicts: Conflict[] = [],
 ): Set<SyncedTable> {
   const changed = new Set<SyncedTable>();
+  const entryOf = (seq: number): OutboxEntry | undefined => {
+    const raw = statement(db, `${SELECT_ENTRY} WHERE "seq" = ?`).get(seq) as RawEntry | undefined;
+    return raw ? parseEntry(raw) : undefined;
+  };
   for (const rejection of rejected) {
     if (rejection.mutationId > lastMutationId) continue;
-    const raw = statement(db, `${SELECT_ENTRY} WHERE "seq" = ?`).get(rejection.mutationId) as
-      RawEntry | undefined;
-    const entry = raw ? parseEntry(raw) : undefined;
-    // A rejection reported twice (push answer, then pull) or for an entry acknowledged earlier keeps its first record.
-    statement(
-      db,
-      `INSERT INTO "rejections" ("mutation_id", "name", "args", "error", "created_at", "rejected_at")
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ("mutation_id") DO NOTHING`,
-    ).run(
-      rejection.mutationId,
-      entry?.name ?? rejection.name,
-      JSON.stringify(entry?.args ?? rejection.args ?? null),
-      JSON.stringify(rejection.error),
-      entry?.createdAt ?? now,
-      now,
-    );
+    const entry = entryOf(rejection.mutationId);
+    // Reported twice (push answer, then pull) or for an entry acknowledged earlier: the first record stays.
+    recordRejection(db, {
+      mutationId: rejection.mutationId,
+      name: entry?.name ?? rejection.name,
+      args: entry?.args ?? rejection.args ?? null,
+      error: rejection.error,
+      createdAt: entry?.createdAt ?? now,
+      rejectedAt: now,
+    });
     if (!entry) continue;
     for (const effect of [...entry.effects].reverse()) {
       if (effect.kind !== 'insert') continue;
@@ -138,6 +141,16 @@ export function acknowledgeMutations(
         changed.add(effect.table);
       }
     }
+  }
+  for (const conflict of conflicts) {
+    if (conflict.mutationId > lastMutationId) continue;
+    const entry = entryOf(conflict.mutationId);
+    const table = recordConflict(db, conflict, {
+      args: entry?.args ?? null,
+      createdAt: entry?.createdAt ?? now,
+      conflictedAt: now,
+    });
+    if (table) changed.add(table);
   }
   statement(db, 'DELETE FROM "outbox" WHERE "seq" <= ?').run(lastMutationId);
   keepSequenceAbove(db, lastMutationId);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Effect } from '../../../../shared/mutations/types';
 import type { AppErrorData } from '../../../../shared/errors';
 
@@ -131,7 +131,7 @@ export const outbox = sqliteTable('outbox', {
   lastError: text('last_error'),
 });
 
-/** Mutations the server refused for good, with the user's values: the future conflicts/rejections inbox. */
+/** Mutations the server refused for good, with the user's values: half of the inbox. */
 export const rejections = sqliteTable('rejections', {
   mutationId: integer('mutation_id').primaryKey(),
   name: text('name').notNull(),
@@ -141,9 +141,41 @@ export const rejections = sqliteTable('rejections', {
   rejectedAt: integer('rejected_at').notNull(),
   /** Set when the user has dealt with it (re-applied or discarded); the inbox shows the unresolved. */
   resolvedAt: integer('resolved_at'),
+  /**
+   * The customer's name when the refusal arrived: the row itself is often gone by then (it left the
+   * private sea, or it was the refused insert), and the inbox must still say which record it was.
+   */
+  rowLabel: text('row_label'),
 });
 
-/** Device bookkeeping by key: client_id, cursor, last_sync_at, user_id. */
+/**
+ * Same-field edits that lost on the server (SPEC §5.6, protocol 2): the other half of the inbox. One row
+ * per (mutation, field), so a pull delivered twice records it once. `theirs` is the value that stands,
+ * `mine` the user's, `base` what the device had seen when the user typed.
+ */
+export const conflicts = sqliteTable(
+  'conflicts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    mutationId: integer('mutation_id').notNull(),
+    name: text('name').notNull(),
+    tableName: text('table_name').notNull(),
+    rowId: text('row_id').notNull(),
+    field: text('field').notNull(),
+    base: text('base', { mode: 'json' }).$type<unknown>(),
+    mine: text('mine', { mode: 'json' }).$type<unknown>(),
+    theirs: text('theirs', { mode: 'json' }).$type<unknown>(),
+    rowLabel: text('row_label'),
+    createdAt: integer('created_at').notNull(),
+    conflictedAt: integer('conflicted_at').notNull(),
+  },
+  (t) => [uniqueIndex('conflicts_mutation_field_idx').on(t.mutationId, t.field)],
+);
+
+/**
+ * Device bookkeeping by key: client_id, cursor (the committed one), last_sync_at, user_id, pull_round
+ * (the cursor and progress of a paged pull under way, so an interrupted first sync resumes).
+ */
 export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),

@@ -308,7 +308,7 @@ describe('backoff', () => {
       push: vi.fn(),
       pull: vi.fn(async () => {
         if (fail) throw new AppError('offline', 'no network');
-        return { cursor: 'c1', hasMore: false, lastMutationId: 0, patch: [], rejections: [] };
+        return { cursor: 'c1', hasMore: false, lastMutationId: 0, patch: [], rejections: [], conflicts: [] };
       }),
     };
     const now = 1_000_000;

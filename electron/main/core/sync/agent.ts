@@ -4,14 +4,9 @@ import type { SyncedTable } from '../../../../shared/domain/rows';
 import { AppError, toErrorData, type AppErrorData } from '../../../../shared/errors';
 import { MAX_MUTATIONS_PER_PUSH, PROTOCOL_VERSION } from '../../../../shared/sync/protocol';
 import { replayPendingMutations } from '../db/effects';
-import { getMeta, setMeta } from '../db/meta';
-import {
-  acknowledgeMutations,
-  countPending,
-  countUnresolvedRejections,
-  pendingMutations,
-  recordPushAttempt,
-} from '../db/outbox';
+import { countConflicts, countUnresolvedRejections } from '../db/inbox';
+import { deleteMeta, getMeta, setMeta } from '../db/meta';
+import { acknowledgeMutations, countPending, pendingMutations, recordPushAttempt } from '../db/outbox';
 import { applyPatch, checkPatch } from './patch';
 import { HttpError, type SyncTransport } from './transport';
 
@@ -28,7 +23,36 @@ export type SyncAgentOptions = {
   /** Quiet time after a local write before pushing, so a burst of edits goes in one request. */
   debounceMs?: number;
   random?: () => number;
+  /** Keep a poke stream open while running (default true; tests of exact request sequences turn it off). */
+  pokes?: boolean;
+  /** Quiet time after a poke before pulling, so a burst of pokes makes one pull (default 25 ms). */
+  pokeDelayMs?: number;
 };
+
+/**
+ * A paged pull under way, kept in `meta.pull_round` and written in the same transaction as each page:
+ * after a crash or a lost connection the round resumes from its last applied page. `full` = the round
+ * started with `clear` (a first sync or a reset), the one that shows a progress bar.
+ */
+type PullRound = { cursor: string; full: boolean; received: number; pages: number; total: number | null };
+
+function readRound(db: Database.Database): PullRound | null {
+  const raw = getMeta(db, 'pull_round');
+  if (raw === undefined) return null;
+  try {
+    const r = JSON.parse(raw) as Partial<PullRound>;
+    if (typeof r.cursor !== 'string' || typeof r.full !== 'boolean') return null;
+    return {
+      cursor: r.cursor,
+      full: r.full,
+      received: Number(r.received) || 0,
+      pages: Number(r.pages) || 0,
+      total: typeof r.total === 'number' ? r.total : null,
+    };
+  } catch {
+    return null;
+  }
+}
 
 export type SyncAgent = {
   /** Starts the timers and runs a first sync at once. */
@@ -38,11 +62,28 @@ export type SyncAgent = {
   /** Runs a full cycle (push, then pull) now, even during a backoff; resolves with the status after it. */
   syncNow(): Promise<SyncStatus>;
   status(): SyncStatus;
+  /** Publishes the status again (the inbox changed: its counts are part of it). */
+  publishStatus(): void;
   /** Stops timers, aborts the request in flight and waits for the cycle to unwind. */
   stop(): Promise<void>;
 };
 
 const BASE_BACKOFF_MS = 1000;
+
+/** Waits `ms`, or less if `signal` aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    timer.unref?.();
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
 
 /** Failures that end retrying until the user acts (log in again, upgrade the app). */
 const TERMINAL_CODES = new Set(['unauthorized', 'upgrade_required']);
@@ -60,6 +101,8 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
   const maxBackoffMs = opts.maxBackoffMs ?? 30_000;
   const debounceMs = opts.debounceMs ?? 150;
   const random = opts.random ?? Math.random;
+  const pokesEnabled = opts.pokes ?? true;
+  const pokeDelayMs = opts.pokeDelayMs ?? 25;
 
   let online = false;
   let syncing = false;
@@ -77,6 +120,7 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
   let abort = new AbortController();
   /** Shrinks after a 413 (payload too large) so one huge batch cannot block the queue. */
   let batchSize = MAX_MUTATIONS_PER_PUSH;
+  let pokeLoop: Promise<void> | null = null;
 
   function status(): SyncStatus {
     const last = getMeta(db, 'last_sync_at');
@@ -85,6 +129,7 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
       syncing,
       pending: countPending(db),
       rejected: countUnresolvedRejections(db),
+      conflicts: countConflicts(db),
       lastSyncAt: last === undefined ? null : Number(last),
       lastError,
       nextRetryAt,
@@ -93,7 +138,8 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
   }
 
   const emitStatus = () => emit({ type: 'sync.status', status: status() });
-  const emitChanged = (tables: Set<SyncedTable>) => {
+  /** `inbox` joins the synced tables' names when refusals or conflicts arrived. */
+  const emitChanged = (tables: Set<SyncedTable | 'inbox'>) => {
     if (tables.size > 0) emit({ type: 'data.changed', tables: [...tables] });
   };
 
@@ -146,52 +192,88 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
           `push acknowledged up to ${res.lastMutationId}, sent up to ${last.seq}`,
         );
       }
-      const changed = db.transaction(() =>
+      const changed: Set<SyncedTable | 'inbox'> = db.transaction(() =>
         acknowledgeMutations(db, res.lastMutationId, res.rejections, now()),
       )();
+      if (res.rejections.length > 0) changed.add('inbox');
       emitChanged(changed);
       emitStatus();
     }
   }
 
+  /**
+   * Pulls until the server has nothing more. Each page is checked, then applied in ONE transaction with
+   * the acknowledgements it carries, the rebase of pending work, and the round's progress: the committed
+   * cursor moves only with the last page, while `meta.pull_round` remembers the pages already in, so an
+   * interrupted round (a big first sync cut halfway) resumes where it stopped instead of from zero.
+   */
   async function pull(): Promise<void> {
     const committed = getMeta(db, 'cursor') ?? null;
-    let cursor = committed;
-    if (committed === null) initialProgress = { received: 0, pages: 0 };
+    let round = readRound(db);
+    let cursor = round?.cursor ?? committed;
+    let full = round?.full ?? committed === null;
+    const progressOf = (r: PullRound | null) => ({
+      received: r?.received ?? 0,
+      pages: r?.pages ?? 0,
+      total: r?.total ?? null,
+    });
+    if (full) initialProgress = progressOf(round);
     for (;;) {
       let res;
       try {
         res = await transport.pull({ protocolVersion: PROTOCOL_VERSION, clientId, cursor }, abort.signal);
       } catch (err) {
-        // A cursor the server no longer understands (its database was reset or upgraded): start over
-        // with a full sync rather than retrying a request that can never succeed (electric #1552).
+        // A cursor the server no longer understands (its database was reset or upgraded): fall back to the
+        // committed cursor, then to a full sync, rather than retrying a request that can never succeed
+        // (electric #1552). The outbox is not touched: pending work is replayed over whatever arrives.
         if (err instanceof HttpError && err.status === 400 && err.field === 'cursor' && cursor !== null) {
-          console.warn('tidepool: the server refused the sync cursor, starting a full sync', err.message);
-          cursor = null;
-          initialProgress = { received: 0, pages: 0 };
+          console.warn('tidepool: the server refused the sync cursor, starting over', err.message);
+          if (round) db.transaction(() => deleteMeta(db, 'pull_round'))();
+          cursor = round && committed !== null && cursor !== committed ? committed : null;
+          round = null;
+          full = cursor === null;
+          initialProgress = full ? progressOf(null) : null;
           continue;
         }
         throw err;
       }
       const patch = checkPatch(res.patch);
+      if (patch[0]?.op === 'clear' && !full) {
+        // The server chose to start over (it could not honour the cursor): this is a full round now.
+        full = true;
+        round = null;
+      }
+      const received =
+        res.progress?.sent ?? (round?.received ?? 0) + patch.filter((op) => op.op === 'put').length;
+      const next: PullRound = {
+        cursor: res.cursor,
+        full,
+        received,
+        pages: (round?.pages ?? 0) + 1,
+        total: res.progress?.total ?? round?.total ?? null,
+      };
       const changed = db.transaction(() => {
         // Within a page, children may come before their parent; checked at commit instead.
         db.pragma('defer_foreign_keys = ON');
-        const tables = applyPatch(db, patch);
-        for (const t of acknowledgeMutations(db, res.lastMutationId, res.rejections, now())) tables.add(t);
+        // Acknowledgements first: refusals and conflicts are labelled with rows this page may remove,
+        // and a conflict's restored server value must not overwrite a newer one in the same page.
+        const tables = acknowledgeMutations(db, res.lastMutationId, res.rejections, now(), res.conflicts);
+        for (const t of applyPatch(db, patch)) tables.add(t);
         for (const t of replayPendingMutations(db)) tables.add(t);
-        // The cursor moves only once the last page is in: a pull cut short starts again from the old one.
-        if (!res.hasMore) setMeta(db, 'cursor', res.cursor);
+        if (res.hasMore) {
+          setMeta(db, 'pull_round', JSON.stringify(next));
+        } else {
+          setMeta(db, 'cursor', res.cursor);
+          deleteMeta(db, 'pull_round');
+        }
         return tables;
       })();
       cursor = res.cursor;
-      if (initialProgress) {
-        initialProgress = {
-          received: initialProgress.received + patch.filter((op) => op.op === 'put').length,
-          pages: initialProgress.pages + 1,
-        };
-      }
-      emitChanged(changed);
+      round = next;
+      if (full) initialProgress = progressOf(next);
+      emitChanged(
+        res.rejections.length > 0 || res.conflicts.length > 0 ? new Set([...changed, 'inbox']) : changed,
+      );
       if (!res.hasMore) return;
       emitStatus();
     }
@@ -253,12 +335,58 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
     return inFlight;
   }
 
+  /**
+   * Keeps the poke stream open while the agent runs: a poke pulls at once (bursts coalesce in the
+   * `pokeDelayMs` timer, and pokes during a cycle fold into one more cycle). A reconnect, or an open
+   * stream after failures, syncs at once too: pokes sent while the device was away are not replayed, the
+   * normal pull catches up. Failed connections retry with the same capped, jittered backoff as syncs.
+   */
+  async function listenForPokes(signal: AbortSignal): Promise<void> {
+    if (!transport.events) return;
+    let failures = 0;
+    let connections = 0;
+    while (!stopped && !halted && !signal.aborted) {
+      try {
+        await transport.events(
+          {
+            onOpen: () => {
+              failures = 0;
+              connections += 1;
+              // The server is reachable again after the device thought it offline: catch up now.
+              if (connections > 1 || (lastError !== null && !online)) schedule(0);
+            },
+            onPoke: () => schedule(pokeDelayMs),
+          },
+          signal,
+        );
+      } catch (err) {
+        if (signal.aborted) return;
+        // A stale session or an app too old: the sync cycle reports it and halts; listening again is
+        // pointless until the user acts (syncNow/start restart the stream).
+        if (err instanceof AppError && TERMINAL_CODES.has(err.code)) return;
+        // A server without pokes: ask again only rarely; periodic pulls keep the device up to date.
+        if (err instanceof HttpError && err.status === 404) failures = Math.max(failures, 16);
+      }
+      failures += 1;
+      const cap = Math.min(BASE_BACKOFF_MS * 2 ** (failures - 1), maxBackoffMs);
+      await sleep(Math.round(cap / 2 + (random() * cap) / 2), signal);
+    }
+  }
+
+  function ensurePokes(): void {
+    if (!pokesEnabled || pokeLoop || stopped) return;
+    pokeLoop = listenForPokes(abort.signal).finally(() => {
+      pokeLoop = null;
+    });
+  }
+
   return {
     start() {
       stopped = false;
       halted = false;
       abort = new AbortController();
       void run();
+      ensurePokes();
     },
     notifyLocalWrite() {
       emitStatus();
@@ -268,15 +396,18 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
     async syncNow() {
       if (stopped) return status();
       halted = false;
+      ensurePokes();
       await run();
       return status();
     },
     status,
+    publishStatus: emitStatus,
     async stop() {
       stopped = true;
       cancelTimer();
       abort.abort();
       await inFlight?.catch(() => undefined);
+      await pokeLoop;
     },
   };
 }

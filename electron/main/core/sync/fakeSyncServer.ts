@@ -2,6 +2,7 @@ import type { RowOf, SyncedTable } from '../../../../shared/domain/rows';
 import { AppError, toErrorData } from '../../../../shared/errors';
 import { getMutation, isMutationName, type Effect } from '../../../../shared/mutations';
 import type {
+  Conflict,
   PatchOp,
   PullResponse,
   PushRequest,
@@ -24,6 +25,14 @@ export type FakeSyncServer = {
   pageSize: number;
   requests: { path: string; body: unknown }[];
   user: SessionUser;
+  /** Writes a row as another device's change would: with the next version, so the next pull sends it. */
+  put<T extends SyncedTable>(table: T, row: RowOf[T]): void;
+  /** Sends `event: poke` on every open `GET /sync/events` stream. */
+  poke(): void;
+  /** Poke streams currently open (not counted in `requests`). */
+  openStreams(): number;
+  /** Ends every open poke stream, as a server restart would. */
+  dropStreams(): void;
 };
 
 type Cursor = { v: number; snap: number; offset: number; acked: number; full: boolean };
@@ -45,12 +54,29 @@ export function createFakeSyncServer(
   const deleted: { table: SyncedTable; id: string; version: number }[] = [];
   const lastMutationIds = new Map<string, number>();
   const rejections: (Rejection & { clientId: string; args: unknown })[] = [];
+  const conflicts: (Conflict & { clientId: string })[] = [];
 
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-  function apply(effects: Effect[], v: number) {
+  function apply(effects: Effect[], v: number, clientId: string, mutationId: number, name: string) {
     for (const e of effects) {
+      if (e.kind === 'conflict') {
+        const { kind: _kind, ...c } = e;
+        conflicts.push({ ...c, clientId, mutationId, name });
+        continue;
+      }
+      if (e.kind === 'move') {
+        const row = rows.customers.get(e.customerId);
+        if (row)
+          rows.customers.set(e.customerId, {
+            ...row,
+            ownerId: e.ownerId,
+            poolState: e.poolState,
+            version: v,
+          });
+        continue;
+      }
       const table = rows[e.table] as Map<string, Record<string, unknown>>;
       if (e.kind === 'insert') table.set(e.row.id, { ...e.row, version: v });
       else if (e.kind === 'update') {
@@ -84,10 +110,11 @@ export function createFakeSyncServer(
           userId: user.id,
           role: user.role,
           now: Date.now(),
-          canSeeOwner: (owner) => owner === user.id,
+          // Reps see their own private sea; managers (the stand-in has no teams) everyone's.
+          canSeeOwner: (owner) => owner !== null && (user.role !== 'rep' || owner === user.id),
         });
         version += 1;
-        apply(effects, version);
+        apply(effects, version, req.clientId, m.id, m.name);
       } catch (err) {
         const rejection = { mutationId: m.id, name: m.name, error: toErrorData(err) };
         refused.push(rejection);
@@ -130,11 +157,63 @@ export function createFakeSyncServer(
       rejections: rejections
         .filter((r) => r.clientId === body.clientId && r.mutationId > prev.acked && r.mutationId <= last)
         .map(({ mutationId, name, error, args }) => ({ mutationId, name, error, args })),
+      conflicts: conflicts
+        .filter((c) => c.clientId === body.clientId && c.mutationId > prev.acked && c.mutationId <= last)
+        .map(({ clientId: _clientId, ...c }) => c),
+      ...(prev.full
+        ? {
+            progress: {
+              sent: all.slice(0, prev.offset + page.length).filter((op) => op.op === 'put').length,
+              total: all.filter((op) => op.op === 'put').length,
+            },
+          }
+        : {}),
     };
     return json(200, res);
   }
 
+  const streams = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  const encoder = new TextEncoder();
+
+  function events(signal: AbortSignal | null | undefined): Response {
+    let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+    const close = () => {
+      if (!controller) return;
+      streams.delete(controller);
+      try {
+        controller.close();
+      } catch {
+        // already closed by the reader
+      }
+      controller = null;
+    };
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        controller = c;
+        streams.add(c);
+        c.enqueue(encoder.encode(': connected\n\n'));
+      },
+      cancel: close,
+    });
+    signal?.addEventListener('abort', close, { once: true });
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  }
+
   const server: FakeSyncServer = {
+    put(table, row) {
+      version += 1;
+      (rows[table] as Map<string, RowOf[SyncedTable]>).set(row.id, { ...row, version });
+    },
+    poke() {
+      for (const c of streams) c.enqueue(encoder.encode('event: poke\ndata: {}\n\n'));
+    },
+    openStreams: () => streams.size,
+    dropStreams() {
+      for (const c of [...streams]) {
+        streams.delete(c);
+        c.close();
+      }
+    },
     rows,
     lastMutationIds,
     intercept: null,
@@ -143,6 +222,7 @@ export function createFakeSyncServer(
     user,
     fetch: (async (input: string | URL | Request, init?: RequestInit) => {
       const path = new URL(String(input)).pathname;
+      if (path === '/sync/events') return server.intercept?.(path, null) ?? events(init?.signal);
       const body: unknown = init?.body ? JSON.parse(String(init.body)) : null;
       server.requests.push({ path, body });
       const intercepted = server.intercept?.(path, body);

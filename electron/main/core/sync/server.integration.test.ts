@@ -71,6 +71,8 @@ describe('client core ⇄ real sync server', () => {
       fetch: net.fetch,
       syncIntervalMs: 60_000,
       maxBackoffMs: 60_000,
+      // These tests control every sync; a poke stream opening mid-test would start an extra one.
+      pokes: false,
     });
     cores.push(core);
     const session = await call(core, 'session.login', {
@@ -209,10 +211,10 @@ describe('client core ⇄ real sync server', () => {
     expect(row).toEqual({ level: 'A', industry: '新能源设备' });
   });
 
-  it('moves a mutation the server refuses to the rejections and removes its row', async () => {
+  it('moves a mutation the server refuses to the rejections, removes its row and the out-of-scope customer', async () => {
     const { core } = await signIn();
     const customer = (await list(core, 4)).rows[3]!;
-    // The customer is transferred to lina on the server; this device has not heard yet.
+    // The customer is given to lina on the server; this device has not heard yet.
     await server.query('UPDATE customers SET owner_id = $1 WHERE id = $2', [
       server.demo.users.lina,
       customer.id,
@@ -223,8 +225,16 @@ describe('client core ⇄ real sync server', () => {
     expect(await server.query('SELECT count(*)::int AS n FROM follow_ups WHERE id = $1', [id])).toEqual([
       { n: 0 },
     ]);
-    const detail = await call(core, 'customers.get', { id: customer.id });
-    expect(detail.followUps.find((f) => f.id === id)).toBeUndefined();
+    // With the refusal the server re-sent what the mutation touched: the customer is no longer ours.
+    await expect(call(core, 'customers.get', { id: customer.id })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    const [item] = await call(core, 'inbox.list', {});
+    expect(item).toMatchObject({
+      kind: 'rejection',
+      rowLabel: customer.name,
+      args: { id, content: '服务器会拒绝这条' },
+    });
     await server.query('UPDATE customers SET owner_id = $1 WHERE id = $2', [
       server.demo.users.zhangwei,
       customer.id,

@@ -48,6 +48,18 @@ export type TransportOptions = {
   timeoutMs?: number;
 };
 
+/** The AppError for an error answer: its own code when it sent one, else one derived from the status. */
+function errorFromAnswer(url: string, status: number, json: unknown): HttpError {
+  const parsed = errorResponseSchema.safeParse(json);
+  const fallback: ErrorCode = status >= 500 ? 'server_error' : (STATUS_CODES[status] ?? 'bad_request');
+  if (!parsed.success) return new HttpError(status, fallback, `${url} answered ${status}`);
+  const { code, message, field, params } = parsed.data.error;
+  return new HttpError(status, isErrorCode(code) ? code : fallback, message, {
+    ...(field !== undefined ? { field } : {}),
+    ...(params !== undefined ? { params } : {}),
+  });
+}
+
 /**
  * POSTs JSON to the sync server and returns the body parsed with `schema`. Every failure becomes an
  * AppError: no answer → `offline`; an error answer → its own code (or one derived from the status);
@@ -90,17 +102,7 @@ export async function postJson<T>(
       `${url} answered ${res.status} with a body that is not JSON`,
     );
   }
-  if (!res.ok) {
-    const parsed = errorResponseSchema.safeParse(json);
-    const fallback: ErrorCode =
-      res.status >= 500 ? 'server_error' : (STATUS_CODES[res.status] ?? 'bad_request');
-    if (!parsed.success) throw new HttpError(res.status, fallback, `${url} answered ${res.status}`);
-    const { code, message, field, params } = parsed.data.error;
-    throw new HttpError(res.status, isErrorCode(code) ? code : fallback, message, {
-      ...(field !== undefined ? { field } : {}),
-      ...(params !== undefined ? { params } : {}),
-    });
-  }
+  if (!res.ok) throw errorFromAnswer(url, res.status, json);
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -113,11 +115,93 @@ export async function postJson<T>(
   return parsed.data;
 }
 
+/** What the poke stream reports: the stream is open (the server is reachable), and "pull now". */
+export type PokeHandlers = { onOpen(): void; onPoke(): void };
+
 /** The sync server's API as the device uses it (the fixed HTTP interface of the brief). */
 export type SyncTransport = {
   push(req: PushRequest, signal?: AbortSignal): Promise<PushResponse>;
   pull(req: PullRequest, signal?: AbortSignal): Promise<PullResponse>;
+  /**
+   * Listens to `GET /sync/events` (server-sent events) until the stream ends, calling `onPoke` for each
+   * `poke`. Resolves when the server closes it or `signal` aborts; rejects like `push` when it cannot open.
+   * Optional: a transport without it simply gets no pokes (the periodic pull still runs).
+   */
+  events?(handlers: PokeHandlers, signal: AbortSignal): Promise<void>;
 };
+
+/** No byte for this long (the server sends a heartbeat every 25 s) means a dead connection: reconnect. */
+const EVENTS_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * Reads a server-sent event stream with Node's fetch (a streaming body): events are blocks separated by a
+ * blank line; `event: poke` lines name ours, `:` lines are heartbeats. A watchdog aborts a stream that
+ * went silent, since a half-open TCP connection would otherwise wait forever.
+ */
+async function streamEvents(
+  opts: TransportOptions & { token: string },
+  handlers: PokeHandlers,
+  signal: AbortSignal,
+): Promise<void> {
+  const url = `${opts.serverUrl.replace(/\/+$/, '')}/sync/events`;
+  const watchdog = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const kick = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => watchdog.abort(new Error('no heartbeat')), EVENTS_IDLE_TIMEOUT_MS);
+    timer.unref?.();
+  };
+  try {
+    kick();
+    let res: Response;
+    try {
+      res = await opts.fetch(url, {
+        method: 'GET',
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${opts.token}` },
+        signal: AbortSignal.any([signal, watchdog.signal]),
+      });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new HttpError(0, 'offline', `Cannot reach the sync server at ${url}: ${reason}`);
+    }
+    if (!res.ok || !res.body) {
+      const text = await res.text().catch(() => '');
+      let json: unknown = null;
+      try {
+        json = text === '' ? null : JSON.parse(text);
+      } catch {
+        // not JSON: the status decides
+      }
+      throw errorFromAnswer(url, res.status, json);
+    }
+    handlers.onOpen();
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        kick();
+        buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const name = /^event:\s*(.*)$/m.exec(block)?.[1]?.trim();
+          if (name === 'poke') handlers.onPoke();
+        }
+      }
+    } catch (err) {
+      if (signal.aborted) return;
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new HttpError(0, 'offline', `The poke stream from ${url} broke: ${reason}`);
+    } finally {
+      reader.cancel().catch(() => undefined);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function createSyncTransport(opts: TransportOptions & { token: string }): SyncTransport {
   return {
@@ -131,6 +215,7 @@ export function createSyncTransport(opts: TransportOptions & { token: string }):
         token: opts.token,
         ...(signal ? { signal } : {}),
       }),
+    events: (handlers, signal) => streamEvents(opts, handlers, signal),
   };
 }
 
