@@ -1,11 +1,12 @@
 import { create } from 'zustand';
 import { createCustomersSlice, type CustomersSlice } from '../modules/customers/states/customersSlice';
 import { createSessionSlice, type SessionSlice } from '../modules/auth/states/sessionSlice';
+import { createInboxSlice, type InboxSlice } from '../modules/sync/states/inboxSlice';
 import { createSyncSlice, type SyncSlice } from '../modules/sync/states/syncSlice';
 import { createUiSlice, type UiSlice } from '../modules/shell/states/uiSlice';
 
 /** Everything the window keeps: one store built from the feature slices (zustand "slices pattern"). */
-export type AppState = SessionSlice & SyncSlice & CustomersSlice & UiSlice;
+export type AppState = SessionSlice & SyncSlice & InboxSlice & CustomersSlice & UiSlice;
 
 /**
  * The window's one store. Middleware (none needed yet) would go here, on the root only: slices are
@@ -14,6 +15,7 @@ export type AppState = SessionSlice & SyncSlice & CustomersSlice & UiSlice;
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
   ...createSyncSlice(...a),
+  ...createInboxSlice(...a),
   ...createCustomersSlice(...a),
   ...createUiSlice(...a),
 }));

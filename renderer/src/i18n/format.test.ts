@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatCountdown,
   formatNumber,
   formatRelativeTime,
   fromDateTimeLocalValue,
@@ -65,5 +66,14 @@ describe('datetime-local and date values', () => {
     expect(fromDateValueEndOfDay('')).toBeNull();
     expect(fromDateValueEndOfDay('2025-05-08')).toBe(new Date(2025, 4, 8, 23, 59, 59, 999).getTime());
     expect(fromDateValueEndOfDay('2025-13-01')).toBeNaN();
+  });
+});
+
+describe('formatCountdown', () => {
+  it('counts seconds where a relative time would already say "now"', () => {
+    expect(formatCountdown(now + 40_000, now, 'zh-CN')).toBe('40秒钟后');
+    expect(formatCountdown(now + 1_500, now, 'en')).toBe('in 2 seconds');
+    expect(formatCountdown(now - 5_000, now, 'en')).toBe('now');
+    expect(formatCountdown(now + 5 * MIN, now, 'en')).toBe('in 5 minutes');
   });
 });

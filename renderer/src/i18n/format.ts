@@ -40,6 +40,18 @@ export function formatRelativeTime(at: number, now: number, locale: Locale): str
   return rtf.format(Math.round(diff / (365 * DAY)), 'year');
 }
 
+/**
+ * When something due soon will happen: "40 秒后" / "in 40 seconds" where `formatRelativeTime` would round
+ * to "now" (a retry countdown in the near future must not read as already happening); past or due → "now".
+ */
+export function formatCountdown(at: number, now: number, locale: Locale): string {
+  const rtf = cached(`rtf:${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
+  const diff = at - now;
+  if (diff < SECOND) return rtf.format(0, 'second');
+  if (diff < 45 * SECOND) return rtf.format(Math.ceil(diff / SECOND), 'second');
+  return formatRelativeTime(at, now, locale);
+}
+
 /** "2025年5月8日" / "May 8, 2025". */
 export function formatDate(at: number, locale: Locale): string {
   return cached(`d:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium' })).format(at);

@@ -7,6 +7,7 @@ export { EmptyState } from './EmptyState';
 export { Field, describedBy } from './Field';
 export { Icon, type IconName } from './Icon';
 export { Logo } from './Logo';
+export { ProgressBar } from './ProgressBar';
 export { Skeleton } from './Skeleton';
 export { Spinner } from './Spinner';
 export { SortIndicator } from './SortIndicator';

@@ -35,7 +35,15 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       await getApi().call('session.logout', {});
     } finally {
       get().resetCustomers();
-      set({ session: null, sessionState: 'signedOut', syncStatus: null });
+      // The next user on this device must not glimpse the previous one's inbox.
+      set({
+        session: null,
+        sessionState: 'signedOut',
+        syncStatus: null,
+        inboxItems: null,
+        inboxCustomerExists: {},
+        inboxItemErrors: {},
+      });
     }
   },
 });

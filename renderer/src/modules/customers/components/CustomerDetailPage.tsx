@@ -10,7 +10,10 @@ import { FollowUpTimeline } from '../../followUps/components/FollowUpTimeline';
 import { LogFollowUpDialog, type LoggedFollowUp } from '../../followUps/components/LogFollowUpDialog';
 import { useNow } from '../../shell/hooks/useNow';
 import { useCustomerDetail, type CustomerDetail } from '../hooks/useCustomerDetail';
+import { canTransfer } from '../utils/transferForm';
 import { CompanyMark, LevelBadge, StatusBadge } from './CustomerBadges';
+import { EditCustomerDialog } from './EditCustomerDialog';
+import { TransferCustomerDialog } from './TransferCustomerDialog';
 
 /** One customer: who they are, who to talk to, and everything that happened, newest first. */
 export function CustomerDetailPage({ customerId }: { customerId: string }) {
@@ -25,6 +28,9 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
   );
   const { detail, error, loading, reload, addOptimistic } = useCustomerDetail(customerId);
   const [logging, setLogging] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [transferring, setTransferring] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
 
   const back = (
     <button type="button" className="tp-backlink" onClick={() => navigate({ name: 'customers' })}>
@@ -96,11 +102,38 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
           </div>
         </div>
         <div className="tp-detailhead__actions">
+          {canTransfer(user?.role) ? (
+            <Button icon="transfer" onClick={() => setTransferring(true)} data-testid="transfer-customer">
+              {t('transfer.button')}
+            </Button>
+          ) : null}
+          <Button icon="edit" onClick={() => setEditing(true)} data-testid="edit-customer">
+            {t('common.edit')}
+          </Button>
           <Button variant="primary" icon="plus" onClick={() => setLogging(true)} data-testid="log-followup">
             {t('followUp.log')}
           </Button>
         </div>
       </header>
+
+      {notice ? (
+        <div
+          className="tp-banner tp-banner--info tp-detailnotice"
+          role="status"
+          data-testid="customer-notice"
+        >
+          <Icon name="check" size={16} />
+          <span>{notice}</span>
+          <button
+            type="button"
+            className="tp-iconbtn tp-detailnotice__close"
+            onClick={() => setNotice(null)}
+            aria-label={t('common.close')}
+          >
+            <Icon name="close" size={14} />
+          </button>
+        </div>
+      ) : null}
 
       <BaseInfo detail={detail} />
 
@@ -133,6 +166,29 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
           customerName={customer.shortName ?? customer.name}
           onClose={() => setLogging(false)}
           onSaved={onSaved}
+        />
+      ) : null}
+      {editing ? (
+        <EditCustomerDialog
+          customer={customer}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            setNotice(t('customerEdit.saved'));
+            // The core wrote the edit locally (with the outbox entry): reload shows it at once.
+            invalidate();
+          }}
+        />
+      ) : null}
+      {transferring ? (
+        <TransferCustomerDialog
+          customer={customer}
+          onClose={() => setTransferring(false)}
+          onSubmitted={() => {
+            setTransferring(false);
+            setNotice(t('transfer.submitted'));
+            invalidate();
+          }}
         />
       ) : null}
     </div>

@@ -4,7 +4,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../../app/store';
 import { formatNumber } from '../../../i18n/format';
 import { useErrorText } from '../../../i18n/useErrorText';
-import { Button, EmptyState, Icon, Spinner } from '../../../ui';
+import { Button, EmptyState, Icon } from '../../../ui';
+import { InitialSyncProgress } from '../../sync/components/InitialSyncProgress';
 import { PageHeader } from '../../shell/components/PageHeader';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
 import { CustomerTable } from './CustomerTable';
@@ -76,17 +77,12 @@ export function CustomerListPage() {
         />
       );
     }
-    if (total === 0 && initialProgress) {
+    if ((total === 0 || total === null) && initialProgress) {
+      // A first sync of a big book takes a while: say how far it is instead of "no customers".
       return (
-        <EmptyState
-          icon="cloud"
-          title={t('customers.initialSync')}
-          body={t('sync.initialProgress', {
-            received: formatNumber(initialProgress.received, locale),
-            pages: initialProgress.pages,
-          })}
-          action={<Spinner size={18} />}
-        />
+        <div className="tp-initialsync__overlay">
+          <InitialSyncProgress />
+        </div>
       );
     }
     if (total === 0) {

@@ -5,6 +5,7 @@ import { navSection, type Route } from '../../../app/routes';
 import { useAppStore } from '../../../app/store';
 import { Avatar, Icon, Logo, type IconName } from '../../../ui';
 import { SyncIndicator } from '../../sync/components/SyncIndicator';
+import { inboxCount } from '../../sync/utils/syncView';
 import { LanguageSwitch } from './LanguageSwitch';
 
 const NAV: { section: 'today' | 'customers' | 'sync'; route: Route; icon: IconName }[] = [
@@ -30,11 +31,12 @@ export function AppShell({ children }: { children: ReactNode }) {
 
 function Sidebar() {
   const { t } = useTranslation();
-  const { route, navigate, pending, serverUrl } = useAppStore(
+  const { route, navigate, pending, inbox, serverUrl } = useAppStore(
     useShallow((s) => ({
       route: s.route,
       navigate: s.navigate,
       pending: s.syncStatus?.pending ?? 0,
+      inbox: inboxCount(s.syncStatus),
       serverUrl: s.session?.serverUrl ?? '',
     })),
   );
@@ -57,7 +59,15 @@ function Sidebar() {
             >
               <Icon name={item.icon} size={17} />
               <span>{t(`nav.${item.section}`)}</span>
-              {item.section === 'sync' && pending > 0 ? (
+              {item.section === 'sync' && inbox > 0 ? (
+                // Entries waiting for a decision matter more than a queue that drains by itself.
+                <span
+                  className="tp-navitem__count tp-navitem__count--alert"
+                  title={t('sync.inboxBadge', { count: inbox })}
+                >
+                  {inbox}
+                </span>
+              ) : item.section === 'sync' && pending > 0 ? (
                 <span className="tp-navitem__count">{pending}</span>
               ) : null}
             </button>

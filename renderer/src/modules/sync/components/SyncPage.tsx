@@ -7,9 +7,14 @@ import { useErrorText } from '../../../i18n/useErrorText';
 import { Badge, Button, Icon, type IconName } from '../../../ui';
 import { PageHeader } from '../../shell/components/PageHeader';
 import { useNow } from '../../shell/hooks/useNow';
-import { syncHealth } from '../utils/syncView';
+import { inboxCount, syncHealth } from '../utils/syncView';
+import { INBOX_ANCHOR_ID, InboxPanel } from './InboxPanel';
+import { InitialSyncProgress } from './InitialSyncProgress';
 
-/** The sync screen: the full state behind the indicator, and the place to force a sync. */
+/**
+ * The sync screen: the full state behind the indicator, the place to force a sync, and the inbox of
+ * conflicts and rejections the user decides on.
+ */
 export function SyncPage() {
   const { t } = useTranslation();
   const errorText = useErrorText();
@@ -23,6 +28,7 @@ export function SyncPage() {
     })),
   );
   const health = syncHealth(status);
+  const inbox = inboxCount(status);
   const when = (at: number | null | undefined) =>
     at ? (
       <span title={formatDateTime(at, locale)}>
@@ -50,15 +56,7 @@ export function SyncPage() {
           </Button>
         }
       />
-      {status?.initialProgress ? (
-        <div className="tp-banner tp-banner--info">
-          <Icon name="cloud" size={16} />
-          {t('sync.initialProgress', {
-            received: formatNumber(status.initialProgress.received, locale),
-            pages: status.initialProgress.pages,
-          })}
-        </div>
-      ) : null}
+      <InitialSyncProgress testId="sync-page-progress" />
       {requestError ? (
         <div className="tp-banner tp-banner--danger" role="alert">
           <Icon name="alert" size={16} />
@@ -78,8 +76,16 @@ export function SyncPage() {
         <Stat icon="arrowUp" label={t('sync.pending')}>
           <span className="tp-stat__number">{formatNumber(status?.pending ?? 0, locale)}</span>
         </Stat>
-        <Stat icon="alert" label={t('sync.rejected')}>
-          <span className="tp-stat__number">{formatNumber(status?.rejected ?? 0, locale)}</span>
+        <Stat
+          icon="inbox"
+          label={`${t('sync.conflicts')} / ${t('sync.rejected')}`}
+          onClick={() =>
+            document.getElementById(INBOX_ANCHOR_ID)?.scrollIntoView({ behavior: 'smooth', block: 'start' })
+          }
+        >
+          <span className={inbox > 0 ? 'tp-stat__number tp-stat__number--warning' : 'tp-stat__number'}>
+            {formatNumber(inbox, locale)}
+          </span>
         </Stat>
         <Stat icon="clock" label={t('sync.lastSync')}>
           <span className="tp-stat__text">
@@ -109,26 +115,39 @@ export function SyncPage() {
             )}
           </Row>
         </dl>
-        {status && status.rejected > 0 ? (
-          <div className="tp-banner tp-banner--warning">
-            <Icon name="alert" size={16} />
-            {t('sync.rejectedHint', { count: status.rejected })}
-          </div>
-        ) : null}
       </section>
+
+      <InboxPanel />
     </div>
   );
 }
 
-function Stat({ icon, label, children }: { icon: IconName; label: string; children: ReactNode }) {
-  return (
-    <div className="tp-stat">
+function Stat({
+  icon,
+  label,
+  children,
+  onClick,
+}: {
+  icon: IconName;
+  label: string;
+  children: ReactNode;
+  onClick?: () => void;
+}) {
+  const body = (
+    <>
       <div className="tp-stat__label">
         <Icon name={icon} size={14} />
         {label}
       </div>
       <div className="tp-stat__value">{children}</div>
-    </div>
+    </>
+  );
+  return onClick ? (
+    <button type="button" className="tp-stat tp-stat--link" onClick={onClick}>
+      {body}
+    </button>
+  ) : (
+    <div className="tp-stat">{body}</div>
   );
 }
 

@@ -1,0 +1,210 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useShallow } from 'zustand/react/shallow';
+import type { UserItem } from '../../../../../shared/api/contract';
+import type { AppErrorData } from '../../../../../shared/errors';
+import { toAppErrorData } from '../../../api/apiError';
+import { getApi } from '../../../api/client';
+import { useAppStore } from '../../../app/store';
+import { useErrorText } from '../../../i18n/useErrorText';
+import { Button, describedBy, Dialog, Field, Icon, Spinner } from '../../../ui';
+import { transferCandidates, validateTransferForm } from '../utils/transferForm';
+
+/** How many reps the picker shows at once before it scrolls. */
+const PICKER_ROWS = 7;
+
+/**
+ * A manager moves a customer to another rep of the team (SPEC §4): a searchable picker of the team's
+ * reps and a required reason that goes into the ownership history. The move itself is a server
+ * operation: it is queued here and takes effect, on every device concerned, after the next sync.
+ */
+export function TransferCustomerDialog({
+  customer,
+  onClose,
+  onSubmitted,
+}: {
+  customer: { id: string; name: string; ownerId: string | null; ownerName: string | null };
+  onClose: () => void;
+  onSubmitted: () => void;
+}) {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const { me, locale } = useAppStore(useShallow((s) => ({ me: s.session?.user ?? null, locale: s.locale })));
+  const [users, setUsers] = useState<UserItem[] | null>(null);
+  const [loadError, setLoadError] = useState<AppErrorData | null>(null);
+  const [query, setQuery] = useState('');
+  const [toUserId, setToUserId] = useState('');
+  const [reason, setReason] = useState('');
+  const [touched, setTouched] = useState({ toUserId: false, reason: false });
+  const [submitted, setSubmitted] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [serverError, setServerError] = useState<AppErrorData | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    getApi()
+      .call('users.list', {})
+      .then(
+        (list) => live && setUsers(list),
+        (err: unknown) => live && setLoadError(toAppErrorData(err)),
+      );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const candidates = useMemo(
+    () => (users && me ? transferCandidates(users, me, customer.ownerId, query, locale) : []),
+    [users, me, customer.ownerId, query, locale],
+  );
+  const { errors } = validateTransferForm(customer.id, toUserId, reason);
+  const errorFor = (f: 'toUserId' | 'reason'): string | null => {
+    const p = errors[f];
+    if (p && (touched[f] || submitted)) return t(`validation.${p.key}`, p.params ?? {});
+    if (serverError?.field === f) return errorText({ ...serverError, field: undefined });
+    return null;
+  };
+
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (saving) return;
+    setSubmitted(true);
+    const result = validateTransferForm(customer.id, toUserId, reason);
+    if (!result.input) {
+      document.getElementById(result.errors.toUserId ? 'transfer-to' : 'transfer-reason')?.focus();
+      return;
+    }
+    setSaving(true);
+    setServerError(null);
+    try {
+      await getApi().call('customers.transfer', result.input);
+      onSubmitted();
+    } catch (err) {
+      setServerError(toAppErrorData(err));
+      setSaving(false);
+    }
+  };
+
+  const bannerError = serverError && serverError.field !== 'toUserId' && serverError.field !== 'reason';
+
+  return (
+    <Dialog
+      title={t('transfer.title', { customer: customer.name })}
+      onClose={onClose}
+      closeLabel={t('common.close')}
+      width={520}
+    >
+      <form className="tp-form" data-testid="transfer-form" onSubmit={(e) => void submit(e)} noValidate>
+        {bannerError ? (
+          <div
+            className="tp-banner tp-banner--danger"
+            role="alert"
+            data-testid="transfer-error"
+            data-code={serverError.code}
+          >
+            <Icon name="alert" size={16} />
+            <span>{errorText(serverError)}</span>
+          </div>
+        ) : null}
+        {customer.ownerName ? (
+          <p className="tp-transfer__owner">
+            <Icon name="user" size={14} />
+            {t('transfer.currentOwner', { name: customer.ownerName })}
+          </p>
+        ) : null}
+        <Field name="toUserId" label={t('transfer.to')} htmlFor="transfer-to" error={errorFor('toUserId')}>
+          <div className="tp-picker">
+            <label className="tp-search tp-picker__search">
+              <Icon name="search" size={15} />
+              <input
+                type="search"
+                className="tp-search__input"
+                data-testid="transfer-search"
+                placeholder={t('transfer.search')}
+                aria-label={t('transfer.search')}
+                value={query}
+                onChange={(e) => setQuery(e.target.value)}
+                data-autofocus
+              />
+            </label>
+            {loadError ? (
+              <div className="tp-picker__empty tp-danger-text">
+                {t('errors.withField', {
+                  field: t('transfer.loadUsersError'),
+                  message: errorText(loadError),
+                })}
+              </div>
+            ) : !users ? (
+              <div className="tp-picker__empty">
+                <Spinner size={14} />
+              </div>
+            ) : candidates.length === 0 ? (
+              <div className="tp-picker__empty" data-testid="transfer-no-candidates">
+                {t('transfer.noCandidates')}
+              </div>
+            ) : (
+              // A native list box: arrow keys, type-ahead and screen readers work as everywhere else.
+              <select
+                id="transfer-to"
+                className="tp-picker__list"
+                data-testid="transfer-to"
+                size={Math.min(PICKER_ROWS, Math.max(2, candidates.length))}
+                value={toUserId}
+                onChange={(e) => {
+                  setToUserId(e.target.value);
+                  setTouched((tch) => ({ ...tch, toUserId: true }));
+                  if (serverError?.field === 'toUserId') setServerError(null);
+                }}
+                aria-invalid={errorFor('toUserId') ? true : undefined}
+                aria-describedby={describedBy('transfer-to', errorFor('toUserId'))}
+              >
+                {candidates.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.displayName}
+                  </option>
+                ))}
+              </select>
+            )}
+          </div>
+        </Field>
+        <Field
+          name="reason"
+          label={t('transfer.reason')}
+          htmlFor="transfer-reason"
+          error={errorFor('reason')}
+        >
+          <textarea
+            id="transfer-reason"
+            className="tp-input tp-textarea"
+            data-testid="transfer-reason"
+            rows={3}
+            placeholder={t('transfer.reasonPlaceholder')}
+            value={reason}
+            onChange={(e) => {
+              setReason(e.target.value);
+              setTouched((tch) => ({ ...tch, reason: true }));
+              if (serverError?.field === 'reason') setServerError(null);
+            }}
+            aria-invalid={errorFor('reason') ? true : undefined}
+            aria-describedby={describedBy('transfer-reason', errorFor('reason'))}
+          />
+        </Field>
+        <div className="tp-form__footer">
+          <span />
+          <div className="tp-form__actions">
+            <Button onClick={onClose}>{t('common.cancel')}</Button>
+            <Button
+              type="submit"
+              variant="primary"
+              icon="transfer"
+              busy={saving}
+              data-testid="transfer-submit"
+            >
+              {t('transfer.submit')}
+            </Button>
+          </div>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

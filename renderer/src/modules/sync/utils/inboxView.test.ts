@@ -1,0 +1,136 @@
+import { createInstance, type TFunction } from 'i18next';
+import { describe, expect, it } from 'vitest';
+import type { InboxItem } from '../../../../../shared/api/contract';
+import { resources } from '../../../i18n';
+import type { Locale } from '../../../i18n/locale';
+import {
+  formatFieldValue,
+  inboxActions,
+  inboxCustomerId,
+  inboxReason,
+  inboxValueRows,
+  mutationLabel,
+} from './inboxView';
+
+function translator(lng: Locale): { t: TFunction; exists: (key: string) => boolean } {
+  const i18n = createInstance();
+  void i18n.init({ resources, lng, initAsync: false, interpolation: { escapeValue: false } });
+  return { t: i18n.t, exists: (key) => i18n.exists(key) };
+}
+const zh = translator('zh-CN');
+const en = translator('en');
+
+const customerId = '0b3c1f9e-6f5d-4c55-9a39-1f2a3b4c5d6e';
+
+const conflict: InboxItem = {
+  id: 'c-1',
+  kind: 'conflict',
+  mutationName: 'updateCustomer',
+  table: 'customers',
+  rowId: customerId,
+  rowLabel: '上海恒瑞精密机械有限公司',
+  field: 'phone',
+  mine: '13900139000',
+  theirs: '13800138000',
+  args: { id: customerId, set: { phone: '13900139000' }, base: { phone: '13700137000' } },
+  reason: { code: 'conflict', message: 'phone: changed by someone else first', field: 'phone' },
+  at: Date.UTC(2025, 4, 8, 6, 30),
+};
+
+const rejectedFollowUp: InboxItem = {
+  id: 'r-1',
+  kind: 'rejection',
+  mutationName: 'logFollowUp',
+  table: 'followUps',
+  rowId: 'f0000000-0000-4000-8000-000000000001',
+  rowLabel: '杭州云栖数据科技',
+  field: null,
+  mine: null,
+  theirs: null,
+  args: {
+    id: 'f0000000-0000-4000-8000-000000000001',
+    customerId,
+    type: 'visit',
+    content: '带样品上门，客户同意试用',
+    occurredAt: Date.UTC(2025, 4, 7, 2, 0),
+  },
+  reason: {
+    code: 'not_found',
+    message: 'customerId: no such customer in your private sea',
+    field: 'customerId',
+  },
+  at: Date.UTC(2025, 4, 8, 7, 0),
+};
+
+describe('inbox entries', () => {
+  it('offer apply-mine/keep-theirs/discard for a conflict, but only retry/discard for a rejection', () => {
+    expect(inboxActions(conflict)).toEqual(['applyMine', 'keepTheirs', 'discard']);
+    expect(inboxActions(rejectedFollowUp)).toEqual(['applyMine', 'discard']);
+  });
+
+  it('link to the customer: the edited row itself, or the customer a follow-up was for', () => {
+    expect(inboxCustomerId(conflict)).toBe(customerId);
+    expect(inboxCustomerId(rejectedFollowUp)).toBe(customerId);
+    expect(inboxCustomerId({ ...rejectedFollowUp, args: null, table: null, rowId: null })).toBeNull();
+  });
+
+  it('put mine beside theirs for a conflict', () => {
+    expect(inboxValueRows(conflict)).toEqual([
+      { field: 'phone', mine: '13900139000', hasTheirs: true, theirs: '13800138000' },
+    ]);
+  });
+
+  it('show a rejection’s submitted values without ids, the blamed field first', () => {
+    const edit: InboxItem = {
+      ...rejectedFollowUp,
+      mutationName: 'updateCustomer',
+      args: {
+        id: customerId,
+        set: { industry: '化工', phone: '123' },
+        base: { industry: null, phone: null },
+      },
+      reason: { code: 'validation', message: 'set.phone: Invalid phone number', field: 'set.phone' },
+    };
+    expect(inboxValueRows(edit).map((r) => [r.field, r.mine, r.hasTheirs])).toEqual([
+      ['phone', '123', false],
+      ['industry', '化工', false],
+    ]);
+    expect(inboxValueRows(rejectedFollowUp).map((r) => r.field)).toEqual(['type', 'content', 'occurredAt']);
+  });
+
+  it('say why in the user’s language: a conflict was a colleague, not_found means out of my private sea', () => {
+    expect(inboxReason(zh.t, zh.exists, conflict)).toBe('已被其他同事修改');
+    expect(inboxReason(en.t, en.exists, conflict)).toBe('A colleague changed it first');
+    expect(inboxReason(zh.t, zh.exists, rejectedFollowUp)).toBe('不在你的私海中');
+    const invalid = { ...rejectedFollowUp, reason: { code: 'validation', message: 'x', field: 'set.phone' } };
+    expect(inboxReason(zh.t, zh.exists, invalid)).toBe('电话：输入有误');
+    expect(
+      inboxReason(en.t, en.exists, { ...rejectedFollowUp, reason: { code: 'teapot', message: 'x' } }),
+    ).toBe('Something went wrong');
+  });
+
+  it('name the mutation in words, or by its name when this build does not know it', () => {
+    expect(mutationLabel(zh.t, zh.exists, 'updateCustomer')).toBe('修改客户资料');
+    expect(mutationLabel(en.t, en.exists, 'logFollowUp')).toBe('Follow-up');
+    expect(mutationLabel(en.t, en.exists, 'claimCustomer')).toBe('claimCustomer');
+  });
+});
+
+describe('formatFieldValue', () => {
+  it('translates enums, keeps text, and says "(empty)" for nothing', () => {
+    expect(formatFieldValue(zh.t, 'zh-CN', 'level', 'A')).toBe('A 级');
+    expect(formatFieldValue(en.t, 'en', 'status', 'dormant')).toBe('Dormant');
+    expect(formatFieldValue(zh.t, 'zh-CN', 'type', 'visit')).toBe('上门拜访');
+    expect(formatFieldValue(zh.t, 'zh-CN', 'phone', '13800138000')).toBe('13800138000');
+    expect(formatFieldValue(zh.t, 'zh-CN', 'industry', null)).toBe('（空）');
+    expect(formatFieldValue(en.t, 'en', 'shortName', '  ')).toBe('(empty)');
+    expect(formatFieldValue(en.t, 'en', 'isPrimary', true)).toBe('Yes');
+  });
+
+  it('shows instants as local date-times and other numbers grouped', () => {
+    const at = new Date(2025, 4, 8, 14, 30).getTime();
+    expect(formatFieldValue(zh.t, 'zh-CN', 'occurredAt', at)).toContain('2025');
+    expect(formatFieldValue(zh.t, 'zh-CN', 'occurredAt', at)).toContain('14:30');
+    expect(formatFieldValue(en.t, 'en', 'amount', 1234567)).toBe('1,234,567');
+  });
+});

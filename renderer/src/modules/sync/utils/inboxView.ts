@@ -1,0 +1,118 @@
+import type { TFunction } from 'i18next';
+import type { InboxAction, InboxItem } from '../../../../../shared/api/contract';
+import {
+  CUSTOMER_LEVELS,
+  CUSTOMER_STATUSES,
+  FOLLOW_UP_TYPES,
+  POOL_STATES,
+} from '../../../../../shared/domain/rows';
+import { describeError } from '../../../i18n/errors';
+import { formatDateTime, formatNumber } from '../../../i18n/format';
+import type { Locale } from '../../../i18n/locale';
+
+/**
+ * Pure readings of an inbox entry (conflict or rejection) for the Sync page: which actions it offers,
+ * which customer it is about, which values to put side by side, and how to say why it is there.
+ */
+
+/**
+ * A conflict can take my value, keep theirs or be dropped; a rejection can only be retried ("apply mine"
+ * re-issues it) or dropped: there is no "their" value to keep.
+ */
+export function inboxActions(item: InboxItem): readonly InboxAction[] {
+  return item.kind === 'conflict' ? ['applyMine', 'keepTheirs', 'discard'] : ['applyMine', 'discard'];
+}
+
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
+}
+
+/** The customer an entry concerns, to link to: the row itself, or the customer a follow-up was for. */
+export function inboxCustomerId(item: InboxItem): string | null {
+  if (item.table === 'customers' && item.rowId) return item.rowId;
+  const args = asRecord(item.args);
+  if (typeof args?.customerId === 'string') return args.customerId;
+  if (item.mutationName === 'updateCustomer' && typeof args?.id === 'string') return args.id;
+  return null;
+}
+
+/** One line of the side-by-side comparison; `theirs` is absent for a rejection (nothing stands instead). */
+export type InboxValueRow = { field: string; mine: unknown } & (
+  { hasTheirs: true; theirs: unknown } | { hasTheirs: false }
+);
+
+/** Ids and merge bookkeeping mean nothing to a user; every other argument is a value they typed. */
+function isShownArg(key: string): boolean {
+  return key !== 'id' && key !== 'base' && !key.endsWith('Id');
+}
+
+/**
+ * What to compare: a conflict's one field (mine vs theirs); a rejection's submitted values (the fields of
+ * an edit's `set`, or the arguments of any other mutation), the field the server objected to first.
+ */
+export function inboxValueRows(item: InboxItem): InboxValueRow[] {
+  if (item.kind === 'conflict' && item.field) {
+    return [{ field: item.field, mine: item.mine, hasTheirs: true, theirs: item.theirs }];
+  }
+  const args = asRecord(item.args);
+  const source = asRecord(args?.set) ?? args;
+  const rows: InboxValueRow[] = source
+    ? Object.entries(source)
+        // A blank the user left blank is not something they "submitted"; it would only be noise.
+        .filter(([key, value]) => isShownArg(key) && value !== undefined && value !== null && value !== '')
+        .map(([field, mine]) => ({ field, mine, hasTheirs: false }))
+    : [];
+  if (rows.length === 0 && item.field) return [{ field: item.field, mine: item.mine, hasTheirs: false }];
+  const blamed = (item.reason.field ?? item.field ?? '').replace(/^(set|args)\./, '');
+  return rows.sort((a, b) => Number(b.field === blamed) - Number(a.field === blamed));
+}
+
+/** A field's value as the user would write it: translated enums, local date-times, "(empty)". */
+export function formatFieldValue(t: TFunction, locale: Locale, field: string, value: unknown): string {
+  if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) {
+    return t('inbox.emptyValue');
+  }
+  if (typeof value === 'string') {
+    if (field === 'level' && (CUSTOMER_LEVELS as readonly string[]).includes(value))
+      return t(`customer.level.${value}`);
+    if (field === 'status' && (CUSTOMER_STATUSES as readonly string[]).includes(value))
+      return t(`customer.status.${value}`);
+    if (field === 'poolState' && (POOL_STATES as readonly string[]).includes(value))
+      return t(`customer.poolState.${value}`);
+    if (field === 'type' && (FOLLOW_UP_TYPES as readonly string[]).includes(value))
+      return t(`followUp.types.${value}`);
+    return value;
+  }
+  if (typeof value === 'number') {
+    // Every instant in our rows is an epoch-ms field named `…At` (occurredAt, nextFollowUpAt, claimedAt).
+    if (field.endsWith('At') && Number.isFinite(value)) return formatDateTime(value, locale);
+    return formatNumber(value, locale);
+  }
+  if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
+  return JSON.stringify(value);
+}
+
+/** Fields whose values read best in a fixed-width face (numbers to compare digit by digit). */
+export function isMonoField(field: string): boolean {
+  return field === 'phone' || field === 'website' || field === 'creditCode' || field === 'email';
+}
+
+/** The mutation in the user's words ("修改客户资料"), or its name when this build does not know it. */
+export function mutationLabel(t: TFunction, exists: (key: string) => boolean, name: string): string {
+  const key = `inbox.mutations.${name}`;
+  return exists(key) ? t(key) : name;
+}
+
+/**
+ * Why the entry is there, in the user's language: a conflict is always "a colleague changed it first";
+ * a rejection says what its code means here ("不在你的私海中" for not_found), else the general sentence
+ * for the code with the field it names ("电话：输入有误").
+ */
+export function inboxReason(t: TFunction, exists: (key: string) => boolean, item: InboxItem): string {
+  if (item.kind === 'conflict') return t('inbox.reasons.conflictEdited');
+  const key = `inbox.reasons.${item.reason.code}`;
+  if (item.reason.code !== 'validation' && exists(key)) return t(key, item.reason.params ?? {});
+  return describeError(t, exists, item.reason);
+}
