@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'scripts/**/*.test.ts',
+      'bench/**/*.test.ts',
       'shared/**/*.test.ts',
       'electron/**/*.test.ts',
       'server/**/*.test.ts',
