@@ -32,3 +32,31 @@ export class CustomerDetailPage {
     await this.page.getByTestId('followup-submit').click();
   }
 }
+
+/** Editing base fields and (for managers) transferring, from the customer's detail. */
+export class CustomerEditor {
+  constructor(private readonly page: Page) {}
+
+  async setField(field: string, value: string): Promise<void> {
+    await this.page.getByTestId('edit-customer').click();
+    await expect(this.page.getByTestId('customer-form')).toBeVisible();
+    await this.page.getByTestId(`customer-field-${field}`).fill(value);
+    await this.page.getByTestId('customer-save').click();
+    await expect(this.page.getByTestId('customer-form')).toHaveCount(0);
+  }
+
+  async transferTo(displayName: string, reason: string): Promise<void> {
+    await this.page.getByTestId('transfer-customer').click();
+    await expect(this.page.getByTestId('transfer-form')).toBeVisible();
+    const picker = this.page.getByTestId('transfer-to');
+    if ((await picker.evaluate((el) => el.tagName)) === 'SELECT') {
+      await picker.selectOption({ label: displayName });
+    } else {
+      await picker.fill(displayName);
+      await this.page.getByRole('option', { name: displayName }).first().click();
+    }
+    await this.page.getByTestId('transfer-reason').fill(reason);
+    await this.page.getByTestId('transfer-submit').click();
+    await expect(this.page.getByTestId('transfer-form')).toHaveCount(0);
+  }
+}

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -166,5 +166,53 @@ export async function startClientHost(opts: { serverUrl: string }): Promise<Clie
       await stopChild(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+export type NetworkLink = { url: string; cut(): void; restore(): void; close(): Promise<void> };
+
+/**
+ * A TCP relay between one device and the sync server that the test can cut and restore, so one device
+ * goes offline while the server and the other devices stay up (a rep in a car park).
+ */
+export async function startNetworkLink(targetUrl: string): Promise<NetworkLink> {
+  const target = new URL(targetUrl);
+  const sockets = new Set<Socket>();
+  let up = true;
+  const relay = createServer((client) => {
+    if (!up) {
+      client.destroy();
+      return;
+    }
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
+    sockets.add(client);
+    sockets.add(upstream);
+    const drop = (): void => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.pipe(upstream).pipe(client);
+  });
+  const port = await freePort();
+  await new Promise<void>((ok) => relay.listen(port, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut() {
+      up = false;
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+    restore() {
+      up = true;
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const s of sockets) s.destroy();
+        relay.close(() => ok());
+      }),
   };
 }
