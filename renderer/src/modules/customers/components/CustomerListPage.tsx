@@ -16,18 +16,21 @@ const SEARCH_DEBOUNCE_MS = 250;
 export function CustomerListPage() {
   const { t } = useTranslation();
   const errorText = useErrorText();
-  const { query, total, error, locale, setQuery, navigate, invalidate, initialProgress } = useAppStore(
-    useShallow((s) => ({
-      query: s.customerQuery,
-      total: s.customerTotal,
-      error: s.customerError,
-      locale: s.locale,
-      setQuery: s.setCustomerQuery,
-      navigate: s.navigate,
-      invalidate: s.invalidateData,
-      initialProgress: s.syncStatus?.initialProgress ?? null,
-    })),
-  );
+  const { query, total, error, locale, setQuery, navigate, invalidate, initialProgress, epoch, ensure } =
+    useAppStore(
+      useShallow((s) => ({
+        epoch: s.customerEpoch,
+        ensure: s.ensureCustomerRows,
+        query: s.customerQuery,
+        total: s.customerTotal,
+        error: s.customerError,
+        locale: s.locale,
+        setQuery: s.setCustomerQuery,
+        navigate: s.navigate,
+        invalidate: s.invalidateData,
+        initialProgress: s.syncStatus?.initialProgress ?? null,
+      })),
+    );
   const [text, setText] = useState(query);
   const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -35,6 +38,13 @@ export function CustomerListPage() {
   useEffect(() => {
     setQuery(debounced.trim());
   }, [debounced, setQuery]);
+
+  useEffect(() => {
+    // The table asks for its own pages, but while an empty state stands in for it nobody would: keep
+    // asking for page 0 on every data change, or a first sync landing after the first (empty) answer
+    // would leave the list empty until a reload.
+    if (total === 0) ensure(0, 0);
+  }, [total, epoch, ensure]);
 
   useEffect(() => {
     // "/" jumps to search from anywhere on the list, as in most business tools.
