@@ -36,7 +36,14 @@ export type TxOptions = {
  */
 export type ServerDb = SqlRunner & {
   kind: 'pglite' | 'postgres';
+  /**
+   * On PostgreSQL, read-write transactions (pushes, seeding) run on the **write pool**; `readOnly` ones
+   * (pulls) and plain `rows()` / `query()` (authentication, login) on the **read pool**, so a burst of
+   * pushes queued on an org's version lock cannot take the connections pulls need (docs/server.md "Pools").
+   */
   transaction<T>(work: (tx: ServerTx) => Promise<T>, options?: TxOptions): Promise<T>;
+  /** `SELECT 1` on a connection of its own (GET /health): never queues behind pulls or pushes. */
+  ping(): Promise<void>;
   /** Plain text SQL with `$1` parameters, for tests and tools. */
   query(text: string, params?: unknown[]): Promise<DbRow[]>;
   /**
@@ -58,7 +65,35 @@ export type OpenServerDatabaseOptions = {
   /** PGlite data folder; in memory when absent. */
   dataDir?: string | undefined;
   migrationsFolder?: string;
+  /** PostgreSQL pool sizes; defaults from the environment, see `poolSizesFromEnv`. */
+  pools?: Partial<PoolSizes>;
 };
+
+/** Connections per pool of one server process on PostgreSQL (docs/server.md "Pools"). */
+export type PoolSizes = { read: number; write: number };
+
+/**
+ * Defaults sized for a 2-core box running PostgreSQL next to the server: pushes of one org serialise on
+ * its version lock, so more write connections than a few only park more requests inside PostgreSQL;
+ * pulls are short read-only snapshots and CPU bound, so a few more than the cores keeps both busy.
+ * `TIDEPOOL_DB_READ_POOL` / `TIDEPOOL_DB_WRITE_POOL` override them.
+ */
+export const DEFAULT_POOL_SIZES: PoolSizes = { read: 6, write: 4 };
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: expected a whole number ≥ 1, got ${value}`);
+  return n;
+}
+
+/** Pool sizes from `TIDEPOOL_DB_READ_POOL` and `TIDEPOOL_DB_WRITE_POOL`, else the defaults. */
+export function poolSizesFromEnv(env: NodeJS.ProcessEnv = process.env): PoolSizes {
+  return {
+    read: positiveInt('TIDEPOOL_DB_READ_POOL', env.TIDEPOOL_DB_READ_POOL, DEFAULT_POOL_SIZES.read),
+    write: positiveInt('TIDEPOOL_DB_WRITE_POOL', env.TIDEPOOL_DB_WRITE_POOL, DEFAULT_POOL_SIZES.write),
+  };
+}
 
 /** Structural view of a drizzle database or transaction, common to both drivers. */
 type DrizzleRunner = {
@@ -97,18 +132,16 @@ function txConfig(options: TxOptions | undefined): PgTransactionConfig | undefin
 
 function wrap(
   kind: ServerDb['kind'],
-  d: DrizzleDb,
-  query: ServerDb['query'],
-  listen: ServerDb['listen'],
-  close: () => Promise<void>,
+  reads: DrizzleDb,
+  writes: DrizzleDb,
+  rest: Pick<ServerDb, 'query' | 'listen' | 'ping' | 'close'>,
 ): ServerDb {
   return {
     kind,
-    ...runner(d),
-    transaction: (work, options) => d.transaction((tx) => work(wrapTx(tx)), txConfig(options)),
-    query,
-    listen,
-    close,
+    ...runner(reads),
+    transaction: (work, options) =>
+      (options?.readOnly ? reads : writes).transaction((tx) => work(wrapTx(tx)), txConfig(options)),
+    ...rest,
   };
 }
 
@@ -183,33 +216,44 @@ function listenPostgres(connectionString: string): ServerDb['listen'] {
 export async function openServerDatabase(options: OpenServerDatabaseOptions = {}): Promise<ServerDb> {
   const migrationsFolder = options.migrationsFolder ?? SERVER_MIGRATIONS_FOLDER;
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    // An idle client losing its connection must not crash the process; the next query reconnects.
-    pool.on('error', () => {});
-    const d = drizzleNodePg({ client: pool });
-    await migrateNodePg(d, { migrationsFolder });
-    return wrap(
-      'postgres',
-      d as unknown as DrizzleDb,
-      async (text, params) => (await pool.query(text, params)).rows as DbRow[],
-      listenPostgres(options.databaseUrl),
-      () => pool.end(),
-    );
+    const sizes = { ...poolSizesFromEnv(), ...options.pools };
+    const open = (max: number) => {
+      const pool = new pg.Pool({ connectionString: options.databaseUrl, max });
+      // An idle client losing its connection must not crash the process; the next query reconnects.
+      pool.on('error', () => {});
+      return pool;
+    };
+    const readPool = open(sizes.read);
+    const writePool = open(sizes.write);
+    // One connection for the health probe, so /health answers whatever the other pools are doing.
+    const probe = open(1);
+    const reads = drizzleNodePg({ client: readPool });
+    const writes = drizzleNodePg({ client: writePool });
+    await migrateNodePg(writes, { migrationsFolder });
+    return wrap('postgres', reads as unknown as DrizzleDb, writes as unknown as DrizzleDb, {
+      query: async (text, params) => (await readPool.query(text, params)).rows as DbRow[],
+      listen: listenPostgres(options.databaseUrl),
+      ping: async () => void (await probe.query('SELECT 1')),
+      close: async () => {
+        await Promise.all([readPool.end(), writePool.end(), probe.end()]);
+      },
+    });
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
   const d = drizzlePglite({ client });
   await migratePglite(d, { migrationsFolder });
-  return wrap(
-    'pglite',
-    d as unknown as DrizzleDb,
-    async (text, params) => (await client.query<DbRow>(text, params)).rows,
-    async (channel, onNotify) => {
+  // PGlite is one connection: reads, writes and the probe share it (an embedded, single-user server).
+  const one = d as unknown as DrizzleDb;
+  return wrap('pglite', one, one, {
+    query: async (text, params) => (await client.query<DbRow>(text, params)).rows,
+    listen: async (channel, onNotify) => {
       const unlisten = await client.listen(checkChannel(channel), onNotify);
       return () => unlisten();
     },
-    () => client.close(),
-  );
+    ping: async () => void (await client.query('SELECT 1')),
+    close: () => client.close(),
+  });
 }
 
 /** The driver's own error: drizzle wraps it in a DrizzleQueryError whose `cause` it is. */

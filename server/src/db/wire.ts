@@ -127,3 +127,31 @@ export function wireValue(col: WireColumn, value: unknown): SQL {
   if (col.kind === 'json') return sql`${JSON.stringify(value ?? {})}::jsonb`;
   return sql`${value ?? null}`;
 }
+
+/**
+ * Runs several SELECTs as ONE statement and returns each one's rows: every query becomes a CTE and the
+ * rows come back as JSON (`to_json` of the CTE's row, so keys are the column aliases and values what the
+ * driver would return for the wire select lists: float8 numbers, booleans, jsonb objects). One round trip
+ * instead of one per query — under load, round trips (and the context switches behind each) are what a
+ * sync request costs most (docs/server.md "Round trips"). The queries may end in ORDER BY … LIMIT and
+ * FOR … locks; they run in the order given (UNION ALL), and each keeps its own row order.
+ */
+export async function selectMany(
+  db: { rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]> },
+  queries: readonly SQL[],
+): Promise<Record<string, unknown>[][]> {
+  const out: Record<string, unknown>[][] = queries.map(() => []);
+  if (queries.length === 0) return out;
+  const ctes = queries.map((q, i) => sql`${sql.raw(`q${i}`)} AS (${q})`);
+  const selects = queries.map(
+    (_, i) => sql`SELECT ${i} AS "q", to_json(${sql.raw(`q${i}`)}) AS "row" FROM ${sql.raw(`q${i}`)}`,
+  );
+  const rows = await db.rows<{ q: number; row: Record<string, unknown> | string }>(
+    sql`WITH ${sql.join(ctes, sql`, `)} ${sql.join(selects, sql` UNION ALL `)}`,
+  );
+  for (const { q, row } of rows) {
+    // node-postgres and PGlite both parse json columns; a driver that does not hands back the text.
+    out[q]?.push(typeof row === 'string' ? (JSON.parse(row) as Record<string, unknown>) : row);
+  }
+  return out;
+}

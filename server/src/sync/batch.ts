@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { AppError, parseOrThrow, type AppErrorData } from '../../../shared/errors';
 import { SYNCED_TABLES, type SyncedTable } from '../../../shared/domain/rows';
 import { normalizeCompanyName } from '../../../shared/domain/validators';
@@ -8,25 +8,30 @@ import {
   type Effect,
   type MutationContext,
   type MutationDef,
+  type ReadSpec,
   type Reads,
 } from '../../../shared/mutations';
 import type { PushedMutation, Rejection } from '../../../shared/sync/protocol';
-import type { DbRow, ServerTx } from '../db/database';
-import { HAS_TOMBSTONES, SQL_TABLES, WIRE_COLUMNS, wireColumn, wireSelectList } from '../db/wire';
+import { pgErrorCode, type DbRow, type ServerTx } from '../db/database';
+import { HAS_TOMBSTONES, selectMany, SQL_TABLES, WIRE_COLUMNS, wireColumn, wireSelectList } from '../db/wire';
 import { newId } from '../../../shared/ids';
 import { MutatorFailure, PROTECTED_KEYS, type WriteStamp } from './effects';
+import { POKE_CHANNEL } from './pokes';
 
 /**
- * The fast path of a push (docs/server.md): instead of one SAVEPOINT and a round trip per read and per
- * effect of every mutation, it
- *  1. parses every mutation's args and locks every row they read, one `SELECT … FOR UPDATE` per table;
+ * The fast path of a push (docs/server.md "Push"): instead of one SAVEPOINT and a round trip per read and
+ * per effect of every mutation, it
+ *  1. parses every mutation's args and locks every row they read, in ONE statement (tables in a fixed
+ *     order, ids sorted) — before the org's version lock, so pushes of one org do this in parallel;
  *  2. runs the mutators in id order against those rows plus an in-memory overlay of the effects of the
  *     mutations before (what the database would return inside the transaction); a refused mutation just
  *     leaves the overlay untouched, which is what rolling back its savepoint does;
- *  3. writes the final state of every touched row with one INSERT and one UPDATE per table.
+ *  3. in ONE statement: bumps the org version (taking its lock), writes the final state of every touched
+ *     row stamped with it, the history, conflict and rejection records, the device's last mutation id,
+ *     and the poke. The org lock is then held only for that statement and the COMMIT.
  * Whatever it cannot decide in memory (a mutator touching a row it did not read) or the database refuses
- * at write time (a duplicate name) throws `NeedsSlowPath`; the caller rolls back and replays the push
- * one savepoint per mutation, which is the reference behaviour.
+ * at write time (a duplicate name) throws `NeedsSlowPath`; the caller rolls the transaction back and
+ * replays the push one savepoint per mutation, which is the reference behaviour.
  */
 export class NeedsSlowPath extends Error {}
 
@@ -62,35 +67,54 @@ function parse(m: PushedMutation): Parsed | AppErrorData {
   }
 }
 
-async function lockReads(tx: ServerTx, parsed: Parsed[], orgId: string): Promise<Map<string, Entry>> {
+/**
+ * Locks every row the mutations read (`FOR NO KEY UPDATE`, see below) in one statement and returns them
+ * as the overlay the mutators run against; a row that does not exist (or is a tombstone, or of another
+ * org) is an entry without a row. Tables go in SYNCED_TABLES order and ids are sorted within each, so two
+ * pushes lock their common rows in the same order and cannot deadlock on them.
+ *
+ * `FOR NO KEY UPDATE` rather than `FOR UPDATE`: it still serialises pushes that read the same row (it
+ * conflicts with itself), but not the `FOR KEY SHARE` lock a foreign-key check takes — so a push holding
+ * a user row it read (a transfer's target) does not block another push inserting a follow-up authored
+ * by that user while that push holds the org lock, which would be a deadlock.
+ */
+export async function lockReads(
+  tx: ServerTx,
+  specs: Iterable<ReadSpec>,
+  orgId: string,
+): Promise<Map<string, Entry>> {
   const overlay = new Map<string, Entry>();
   const ids = new Map<SyncedTable, Set<string>>();
-  for (const p of parsed) {
-    for (const spec of Object.values(p.reads)) {
-      const set = ids.get(spec.table) ?? new Set<string>();
-      set.add(spec.id);
-      ids.set(spec.table, set);
-      overlay.set(key(spec.table, spec.id), {
-        table: spec.table,
-        row: undefined,
-        deletedAt: null,
-        write: null,
-      });
-    }
+  for (const spec of specs) {
+    const set = ids.get(spec.table) ?? new Set<string>();
+    set.add(spec.id);
+    ids.set(spec.table, set);
+    overlay.set(key(spec.table, spec.id), {
+      table: spec.table,
+      row: undefined,
+      deletedAt: null,
+      write: null,
+    });
   }
-  for (const [table, set] of ids) {
-    const live = HAS_TOMBSTONES[table] ? sql`AND t.deleted_at IS NULL` : sql``;
-    const rows = await tx.rows(sql`
-      SELECT ${wireSelectList(table, 't')} FROM ${sql.raw(SQL_TABLES[table])} t
-      WHERE t.org_id = ${orgId} AND t.id IN (${sql.join(
-        [...set].map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )}) ${live}
-      ORDER BY t.id FOR UPDATE`);
-    for (const row of rows) {
+  const tables = SYNCED_TABLES.filter((t) => ids.has(t));
+  const results = await selectMany(
+    tx,
+    tables.map((table) => {
+      const live = HAS_TOMBSTONES[table] ? sql`AND t.deleted_at IS NULL` : sql``;
+      const sorted = [...(ids.get(table) ?? [])].sort();
+      return sql`SELECT ${wireSelectList(table, 't')} FROM ${sql.raw(SQL_TABLES[table])} t
+        WHERE t.org_id = ${orgId} AND t.id IN (${sql.join(
+          sorted.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )}) ${live}
+        ORDER BY t.id FOR NO KEY UPDATE`;
+    }),
+  );
+  tables.forEach((table, i) => {
+    for (const row of results[i] ?? []) {
       overlay.set(key(table, String(row.id)), { table, row, deletedAt: null, write: null });
     }
-  }
+  });
   return overlay;
 }
 
@@ -221,71 +245,171 @@ function toRecord(entry: Entry): Record<string, unknown> {
   return out;
 }
 
-async function writeAll(
+/** Column list of a synced table as the batch writes it: the wire columns plus the server-only ones. */
+function writeColumns(table: SyncedTable): string[] {
+  return [
+    ...WIRE_COLUMNS[table].map((c) => c.column),
+    ...(HAS_TOMBSTONES[table] ? ['deleted_at'] : []),
+    ...(table === 'customers' ? ['name_norm'] : []),
+  ];
+}
+
+/** `r.a, r.b, v.version` — a record's columns with the version taken from the org bump (`v`). */
+function stamped(columns: readonly string[]): SQL {
+  return sql.raw(columns.map((c) => (c === 'version' ? 'v.version' : `r.${c}`)).join(', '));
+}
+
+/** Everything the closing statement writes besides the rows: what the push decided. */
+export type BatchOutcome = {
+  orgId: string;
+  clientId: string;
+  now: number;
+  lastMutationId: number;
+  rejections: readonly Rejection[];
+  /** The args of each pending mutation as the user sent them (rejections are stored with them). */
+  argsById: ReadonlyMap<number, unknown>;
+  /** False when every mutation was refused: nothing to poke about. */
+  applied: boolean;
+};
+
+/** Above this many owners a poke goes to the whole org (a NOTIFY payload holds at most 8,000 bytes). */
+export const MAX_POKED_OWNERS = 150;
+
+/**
+ * The owners whose scope the batch wrote into, known from the overlay: the (new) owner of every written
+ * customer, the previous owner of every moved one, the owner of the customer of every written contact or
+ * follow-up. Children whose customer the batch did not read go to `lookup` (their owner is read in SQL).
+ */
+function touchedOwners(touched: Entry[], history: HistoryRecord[], overlay: Map<string, Entry>) {
+  const owners = new Set<string>();
+  const lookup = new Set<string>();
+  const add = (o: unknown) => {
+    if (typeof o === 'string') owners.add(o);
+  };
+  for (const e of touched) {
+    if (e.table === 'customers') add(e.row?.ownerId);
+    else if (e.table === 'contacts' || e.table === 'followUps') {
+      const customerId = String(e.row?.customerId);
+      const customer = overlay.get(key('customers', customerId));
+      if (customer?.row) add(customer.row.ownerId);
+      else lookup.add(customerId);
+    }
+  }
+  for (const h of history) add(h.from_owner_id);
+  return { owners: [...owners], lookup: [...lookup] };
+}
+
+/**
+ * The one statement that closes a fast-path push. Its first step bumps the org version, which takes the
+ * org row lock (every row it writes is already locked by this transaction, so nothing else waits inside
+ * it); the writes take that version from the bump (`v`); the lock is released by the COMMIT that follows.
+ * Data-modifying CTEs all run to completion, and foreign keys are checked at the end of the statement,
+ * so their order does not matter. Returns the version.
+ */
+async function closeBatch(
   tx: ServerTx,
   overlay: Map<string, Entry>,
-  orgId: string,
   side: SideRecords,
-): Promise<void> {
+  outcome: BatchOutcome,
+): Promise<number> {
+  const { orgId, clientId, now } = outcome;
   const touched = [...overlay.values()].filter((e) => e.write !== null);
-  // Parents first (SYNCED_TABLES order), inserts before updates: foreign keys hold statement by statement.
-  for (const write of ['insert', 'update'] as const) {
-    for (const table of SYNCED_TABLES) {
+  const ctes: SQL[] = [
+    sql`v AS (UPDATE orgs SET version = version + 1 WHERE id = ${orgId} RETURNING version)`,
+  ];
+  const step = (body: SQL) => ctes.push(sql`${sql.raw(`w${ctes.length}`)} AS (${body})`);
+  for (const table of SYNCED_TABLES) {
+    const name = sql.raw(SQL_TABLES[table]);
+    const columns = writeColumns(table);
+    const list = sql.raw(columns.join(', '));
+    for (const write of ['insert', 'update'] as const) {
       const entries = touched.filter((e) => e.table === table && e.write === write);
       if (entries.length === 0) continue;
-      const columns = [
-        ...WIRE_COLUMNS[table].map((c) => c.column),
-        ...(HAS_TOMBSTONES[table] ? ['deleted_at'] : []),
-        ...(table === 'customers' ? ['name_norm'] : []),
-      ];
-      const name = sql.raw(SQL_TABLES[table]);
-      const json = JSON.stringify(entries.map(toRecord));
+      const records = sql`json_populate_recordset(NULL::${name}, ${JSON.stringify(entries.map(toRecord))}::json) r`;
       if (write === 'insert') {
-        const list = sql.raw(columns.join(', '));
-        await tx.rows(sql`INSERT INTO ${name} (${list})
-          SELECT ${list} FROM json_populate_recordset(NULL::${name}, ${json}::json)`);
+        step(sql`INSERT INTO ${name} (${list}) SELECT ${stamped(columns)} FROM v, ${records}`);
       } else {
         const sets = sql.raw(
           columns
             .filter((c) => c !== 'id' && c !== 'org_id')
-            .map((c) => `${c} = r.${c}`)
+            .map((c) => `${c} = ${c === 'version' ? 'v.version' : `r.${c}`}`)
             .join(', '),
         );
-        await tx.rows(sql`UPDATE ${name} t SET ${sets}
-          FROM json_populate_recordset(NULL::${name}, ${json}::json) r
-          WHERE t.id = r.id AND t.org_id = ${orgId}`);
+        step(sql`UPDATE ${name} t SET ${sets} FROM v, ${records} WHERE t.id = r.id AND t.org_id = ${orgId}`);
       }
     }
   }
-  // After the customers they refer to: history rows of moves, and conflict records of this device.
   if (side.history.length > 0) {
-    await tx.rows(sql`INSERT INTO ownership_history
-      SELECT * FROM json_populate_recordset(NULL::ownership_history, ${JSON.stringify(side.history)}::json)`);
+    const columns = Object.keys(side.history[0] as HistoryRecord);
+    step(sql`INSERT INTO ownership_history (${sql.raw(columns.join(', '))})
+      SELECT ${stamped(columns)} FROM v,
+        json_populate_recordset(NULL::ownership_history, ${JSON.stringify(side.history)}::json) r`);
   }
   if (side.conflicts.length > 0) {
-    await tx.rows(sql`INSERT INTO sync_conflicts
+    step(sql`INSERT INTO sync_conflicts
       SELECT * FROM json_populate_recordset(NULL::sync_conflicts, ${JSON.stringify(side.conflicts)}::json)`);
   }
+  if (outcome.rejections.length > 0) {
+    // args and error travel as JSON text, so a null or scalar args is stored exactly as the slow path does.
+    const records = outcome.rejections.map((r) => ({
+      mutation_id: r.mutationId,
+      name: r.name,
+      args: JSON.stringify(outcome.argsById.get(r.mutationId) ?? null),
+      error: JSON.stringify(r.error),
+    }));
+    step(sql`INSERT INTO mutation_rejections (client_id, mutation_id, name, args, error, created_at)
+      SELECT ${clientId}::uuid, r.mutation_id, r.name, r.args::jsonb, r.error::jsonb, ${now}::bigint
+      FROM json_to_recordset(${JSON.stringify(records)}::json) AS r(mutation_id int, name text, args text, error text)`);
+  }
+  step(sql`UPDATE sync_clients SET last_mutation_id = ${outcome.lastMutationId}, updated_at = ${now}
+    WHERE client_id = ${clientId}`);
+
+  let poke = sql``;
+  if (outcome.applied) {
+    const { owners, lookup } = touchedOwners(touched, side.history, overlay);
+    poke = sql`, pg_notify(${POKE_CHANNEL}, ${orgId} || ':' || (
+      SELECT CASE WHEN count(*) > ${MAX_POKED_OWNERS} THEN '*' ELSE coalesce(string_agg(o, ','), '') END
+      FROM (
+        SELECT value AS o FROM json_array_elements_text(${JSON.stringify(owners)}::json)
+        UNION SELECT owner_id::text FROM customers
+          WHERE org_id = ${orgId} AND owner_id IS NOT NULL
+            AND id IN (SELECT value::uuid FROM json_array_elements_text(${JSON.stringify(lookup)}::json))
+      ) owners) || ':' || ${clientId})`;
+  }
+  const [row] = await tx.rows<{ version: number }>(
+    sql`WITH ${sql.join(ctes, sql`, `)} SELECT v.version::float8 AS version ${poke} FROM v`,
+  );
+  if (!row) throw new AppError('unauthorized', 'Your organisation no longer exists');
+  return row.version;
 }
 
+/** Stands for the push's version in the overlay until the closing statement stamps the real one. */
+const VERSION_PLACEHOLDER = -1;
+
+/** The version-free part of a write stamp: the fast path learns the version only when it writes. */
+export type BatchStamp = Omit<WriteStamp, 'version'>;
+
 /**
- * Runs the pending mutations of a push on the fast path and returns the rejections. Throws
- * NeedsSlowPath (after possibly writing: run it inside a savepoint) when the slow path must decide.
+ * Runs the pending mutations of a push on the fast path and closes the push (version, writes, rejections,
+ * last mutation id, poke); returns the rejections. Throws NeedsSlowPath when the slow path must decide
+ * (possibly after writing: the caller must roll the transaction back), and rethrows deadlocks and
+ * serialisation failures as they are, for the caller to retry the whole push.
  */
 export async function applyBatch(
   tx: ServerTx,
   pending: PushedMutation[],
   ctx: MutationContext,
-  stamp: WriteStamp,
+  base: BatchStamp,
+  lastMutationId: number,
 ): Promise<Rejection[]> {
   const rejections: Rejection[] = [];
   const side: SideRecords = { history: [], conflicts: [] };
   const parsed: (Parsed | AppErrorData)[] = pending.map(parse);
-  const overlay = await lockReads(
-    tx,
-    parsed.filter((p): p is Parsed => 'def' in p),
-    ctx.orgId,
-  );
+  const overlay = await lockReads(tx, readSpecs(parsed), ctx.orgId);
+  // The version is only known once the closing statement takes the org lock: the overlay carries a
+  // placeholder, and the statement stamps every row with the real one. Mutators never read `version`
+  // (their effects cannot even name it: NewRow omits it).
+  const stamp: WriteStamp = { ...base, version: VERSION_PLACEHOLDER };
   parsed.forEach((p, i) => {
     const m = pending[i] as PushedMutation;
     if (!('def' in p)) {
@@ -315,11 +439,34 @@ export async function applyBatch(
     }
   });
   try {
-    await writeAll(tx, overlay, ctx.orgId, side);
+    await closeBatch(tx, overlay, side, {
+      orgId: base.orgId,
+      clientId: base.clientId,
+      now: base.now,
+      lastMutationId,
+      rejections,
+      argsById: new Map(pending.map((m) => [m.id, m.args])),
+      applied: rejections.length < pending.length,
+    });
   } catch (err) {
+    const code = pgErrorCode(err);
+    if (code && RETRYABLE_PG_CODES.has(code)) throw err;
     throw new NeedsSlowPath(
       `the database refused the batch: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
   return rejections;
+}
+
+/** Transient PostgreSQL failures worth retrying the whole push for: serialization failure, deadlock. */
+export const RETRYABLE_PG_CODES: ReadonlySet<string> = new Set(['40001', '40P01']);
+
+/** The rows the parsed mutations read (what the push locks before its org lock). */
+export function readSpecs(parsed: readonly (Parsed | AppErrorData)[]): ReadSpec[] {
+  return parsed.flatMap((p) => ('def' in p ? Object.values(p.reads) : []));
+}
+
+/** The rows a push's mutations read, for the slow path's up-front locking; unparseable ones read none. */
+export function pendingReads(pending: readonly PushedMutation[]): ReadSpec[] {
+  return readSpecs(pending.map(parse));
 }

@@ -23,15 +23,16 @@ export type WriteStamp = { orgId: string; version: number; now: number; userId: 
 export type MutationMeta = { mutationId: number; name: string };
 
 /**
- * Loads a row a mutator reads, locked FOR UPDATE until the push commits so no concurrent push decides on
- * a stale copy. Rows of other orgs and tombstones are invisible (undefined), exactly like missing rows.
+ * Loads a row a mutator reads, locked until the push commits so no concurrent push decides on a stale
+ * copy (`FOR NO KEY UPDATE`, as batch.ts `lockReads` explains). Rows of other orgs and tombstones are
+ * invisible (undefined), exactly like missing rows.
  */
 export async function readForUpdate(tx: ServerTx, spec: ReadSpec, orgId: string): Promise<DbRow | undefined> {
   const table = sql.raw(SQL_TABLES[spec.table]);
   const live = HAS_TOMBSTONES[spec.table] ? sql`AND t.deleted_at IS NULL` : sql``;
   const [row] = await tx.rows(sql`
     SELECT ${wireSelectList(spec.table, 't')} FROM ${table} t
-    WHERE t.id = ${spec.id} AND t.org_id = ${orgId} ${live} FOR UPDATE`);
+    WHERE t.id = ${spec.id} AND t.org_id = ${orgId} ${live} FOR NO KEY UPDATE`);
   return row;
 }
 
@@ -80,7 +81,7 @@ async function applyMove(tx: ServerTx, effect: MoveEffect, stamp: WriteStamp): P
   const moved = await tx.rows(sql`
     WITH old AS (
       SELECT id, owner_id, pool_state FROM customers
-      WHERE id = ${effect.customerId} AND org_id = ${stamp.orgId} AND deleted_at IS NULL FOR UPDATE
+      WHERE id = ${effect.customerId} AND org_id = ${stamp.orgId} AND deleted_at IS NULL FOR NO KEY UPDATE
     ), upd AS (
       UPDATE customers c SET owner_id = ${effect.ownerId}, pool_state = ${effect.poolState},
         claimed_at = ${claimedAt}, updated_at = ${stamp.now}, version = ${stamp.version}

@@ -11,7 +11,7 @@ import {
   type SessionUser,
 } from '../../../shared/sync/protocol';
 import type { DbRow, ServerTx, ServerDb } from '../db/database';
-import { SQL_TABLES, wireSelectList } from '../db/wire';
+import { selectMany, SQL_TABLES, wireSelectList } from '../db/wire';
 import { checkProtocolVersion } from './protocolGate';
 import { loadScope, ownerInScope, type UserScope } from './scope';
 
@@ -184,16 +184,15 @@ type RejectionRow = { mutationId: number; name: string; args: unknown; error: Ap
  * Rows in the user's scope at the snapshot (users, customers, their live contacts and follow-ups): the
  * total of a full round's progress bar. Counted once, on the round's first page.
  */
-async function countScope(tx: ServerTx, scope: UserScope): Promise<number> {
+function countScopeQuery(scope: UserScope): SQL {
   const org = scope.orgId;
   const child = (table: string) =>
     sql`(SELECT count(*) FROM ${sql.raw(table)} x JOIN customers c ON c.id = x.customer_id
       WHERE x.org_id = ${org} AND x.deleted_at IS NULL AND ${visible('c', scope)})`;
-  const [row] = await tx.rows<{ total: number }>(sql`SELECT (
+  return sql`SELECT (
       (SELECT count(*) FROM users WHERE org_id = ${org})
       + (SELECT count(*) FROM customers x WHERE x.org_id = ${org} AND ${visible('x', scope)})
-      + ${child('contacts')} + ${child('follow_ups')})::float8 AS total`);
-  return row?.total ?? 0;
+      + ${child('contacts')} + ${child('follow_ups')})::float8 AS total`;
 }
 
 /**
@@ -264,6 +263,21 @@ async function refetchRows(
   return ops;
 }
 
+/** This client's rejections delivered by a round's first page: ids in (acked before, last processed]. */
+function rejectionsQuery(clientId: string, round: Round): SQL {
+  return sql`SELECT mutation_id AS "mutationId", name, args, error FROM mutation_rejections
+    WHERE client_id = ${clientId} AND mutation_id > ${round.ackedBefore} AND mutation_id <= ${round.lastMutationId}
+    ORDER BY mutation_id`;
+}
+
+/** This client's conflicts delivered by a round's first page, like its rejections. */
+function conflictsQuery(clientId: string, round: Round): SQL {
+  return sql`SELECT mutation_id AS "mutationId", name, table_name AS "table", row_id AS "id", field, base, mine, theirs
+    FROM sync_conflicts
+    WHERE client_id = ${clientId} AND mutation_id > ${round.ackedBefore} AND mutation_id <= ${round.lastMutationId}
+    ORDER BY mutation_id, field`;
+}
+
 async function readPage(
   tx: ServerTx,
   user: SessionUser,
@@ -271,17 +285,23 @@ async function readPage(
   cursor: PullCursor | null,
   limit: number,
 ) {
-  const [org] = await tx.rows<{ version: number }>(sql`
-    SELECT version::float8 AS version FROM orgs WHERE id = ${user.orgId}`);
+  // Round trips are what a pull costs most under load: the org version, the client and (when the device
+  // starts a full pull) the scope's row count come in one statement, the page's rows in a second.
+  const scope = await loadScope(tx, user);
+  const [head, counted] = await selectMany(tx, [
+    sql`SELECT o.version::float8 AS version, c.user_id AS "userId", c.last_mutation_id AS "lastMutationId"
+      FROM orgs o LEFT JOIN sync_clients c ON c.client_id = ${clientId} WHERE o.id = ${user.orgId}`,
+    ...(cursor === null ? [countScopeQuery(scope)] : []),
+  ]);
+  const org = head?.[0] as
+    { version: number; userId: string | null; lastMutationId: number | null } | undefined;
   if (!org) throw new AppError('unauthorized', 'Your organisation no longer exists');
-  const [client] = await tx.rows<{ userId: string; lastMutationId: number }>(sql`
-    SELECT user_id AS "userId", last_mutation_id AS "lastMutationId" FROM sync_clients WHERE client_id = ${clientId}`);
-  if (client && client.userId !== user.id) {
+  if (org.userId !== null && org.userId !== user.id) {
     throw new AppError('forbidden', 'clientId: this client belongs to another user; start a new client', {
       field: 'clientId',
     });
   }
-  const acked = client?.lastMutationId ?? 0;
+  const acked = org.lastMutationId ?? 0;
 
   // A cursor of another user, or from before the database was reset (newer than the org, or acknowledging
   // mutations this database never processed), restarts with a full pull rather than looping on an error
@@ -314,20 +334,52 @@ async function readPage(
           progress: null,
         };
 
-  const scope = await loadScope(tx, user);
   const full = round.base === null;
   const patch: PatchOp[] = round.firstPage && full ? [{ op: 'clear' }] : [];
-  const progress = full && round.firstPage ? { sent: 0, total: await countScope(tx, scope) } : round.progress;
+  let progress: { sent: number; total: number } | null = round.progress;
+  if (full && round.firstPage) {
+    const total = counted?.[0]?.total;
+    progress = {
+      sent: 0,
+      total:
+        typeof total === 'number'
+          ? total
+          : ((await tx.rows<{ total: number }>(countScopeQuery(scope)))[0]?.total ?? 0),
+    };
+  }
   let remaining = limit;
   let next: PullCursor = { u: user.id, v: round.target, m: round.lastMutationId };
   let hasMore = false;
   // An incremental round with nothing newer than its base has nothing to send.
   const nothingChanged = round.base !== null && round.base >= org.version && round.firstPage;
-  for (let t = round.table; t < SYNCED_TABLES.length && !nothingChanged; t++) {
-    const table = SYNCED_TABLES[t] as SyncedTable;
-    const rows = await tx.rows(
-      pageQuery(table, { ...round, after: t === round.table ? round.after : null }, scope, remaining),
+  const tables = nothingChanged ? [] : SYNCED_TABLES.slice(round.table);
+  const pageOf = (t: number, rowLimit: number) =>
+    pageQuery(
+      SYNCED_TABLES[t] as SyncedTable,
+      { ...round, after: t === round.table ? round.after : null },
+      scope,
+      rowLimit,
     );
+  const notices = round.firstPage ? [rejectionsQuery(clientId, round), conflictsQuery(clientId, round)] : [];
+  // Every remaining table in the same statement (each limited to the whole page; what exceeds the page
+  // is dropped) when the page cannot be large: an incremental round (the changes since the device's
+  // last pull), or a full round's first page whose scope fits in it. A large full round pages table by
+  // table as before, so no table is read beyond the page.
+  const together = !full || (round.firstPage && progress !== null && progress.total <= limit);
+  const results = await selectMany(tx, [
+    ...notices,
+    ...(together ? tables.map((_, i) => pageOf(round.table + i, limit)) : []),
+  ]);
+  const [rejections, conflicts] = (round.firstPage ? results.slice(0, 2) : [[], []]) as [
+    RejectionRow[],
+    Conflict[],
+  ];
+  for (let i = 0; i < tables.length; i++) {
+    const t = round.table + i;
+    const table = SYNCED_TABLES[t] as SyncedTable;
+    const rows = together
+      ? (results[notices.length + i] ?? []).slice(0, remaining)
+      : await tx.rows(pageOf(t, remaining));
     for (const row of rows) patch.push(toOp(table, row));
     remaining -= rows.length;
     if (remaining === 0) {
@@ -344,20 +396,6 @@ async function readPage(
     if (next.p) next.p = { ...next.p, s: progress.sent, n: progress.total };
   }
 
-  const rejections = round.firstPage
-    ? await tx.rows<RejectionRow>(sql`
-        SELECT mutation_id AS "mutationId", name, args, error FROM mutation_rejections
-        WHERE client_id = ${clientId} AND mutation_id > ${round.ackedBefore} AND mutation_id <= ${round.lastMutationId}
-        ORDER BY mutation_id`)
-    : [];
-
-  const conflicts = round.firstPage
-    ? await tx.rows<Conflict>(sql`
-        SELECT mutation_id AS "mutationId", name, table_name AS "table", row_id AS "id", field, base, mine, theirs
-        FROM sync_conflicts
-        WHERE client_id = ${clientId} AND mutation_id > ${round.ackedBefore} AND mutation_id <= ${round.lastMutationId}
-        ORDER BY mutation_id, field`)
-    : [];
   // A full round sends every row in scope after its `clear` anyway; an incremental one re-fetches.
   if (!full && (rejections.length > 0 || conflicts.length > 0)) {
     patch.push(...(await refetchRows(tx, scope, rejections, conflicts)));

@@ -9,15 +9,21 @@ import {
   type SessionUser,
 } from '../../../shared/sync/protocol';
 import { pgErrorCode, type DbRow, type ServerDb, type ServerTx } from '../db/database';
-import { applyBatch, NeedsSlowPath } from './batch';
+import {
+  applyBatch,
+  lockReads,
+  MAX_POKED_OWNERS,
+  NeedsSlowPath,
+  pendingReads,
+  RETRYABLE_PG_CODES,
+} from './batch';
 import { applyEffect, databaseRefusal, MutatorFailure, readForUpdate, type WriteStamp } from './effects';
 import { checkProtocolVersion } from './protocolGate';
 import { POKE_CHANNEL } from './pokes';
 import { loadScope, ownerPredicate } from './scope';
 
-/** Transient PostgreSQL failures worth retrying the whole push for: serialization failure, deadlock. */
-const RETRYABLE = new Set(['40001', '40P01']);
-const MAX_ATTEMPTS = 3;
+/** Attempts of one push when PostgreSQL reports a deadlock or a serialisation failure. */
+const MAX_ATTEMPTS = 4;
 
 /**
  * Locks the device's sync_clients row (creating it on first sight, bound to this user) and returns its
@@ -35,13 +41,20 @@ async function lockClient(
   now: number,
   firstPushedId: number,
 ): Promise<number> {
-  await tx.rows(sql`
-    INSERT INTO sync_clients (client_id, user_id, org_id, last_mutation_id, created_at, updated_at)
-    VALUES (${clientId}, ${user.id}, ${user.orgId}, ${Math.max(0, firstPushedId - 1)}, ${now}, ${now})
-    ON CONFLICT (client_id) DO NOTHING`);
-  const [client] = await tx.rows<{ userId: string; lastMutationId: number }>(sql`
+  const select = sql`
     SELECT user_id AS "userId", last_mutation_id AS "lastMutationId"
-    FROM sync_clients WHERE client_id = ${clientId} FOR UPDATE`);
+    FROM sync_clients WHERE client_id = ${clientId} FOR UPDATE`;
+  // A device the server knows (every push but its first): one round trip.
+  let [client] = await tx.rows<{ userId: string; lastMutationId: number }>(select);
+  if (!client) {
+    // ON CONFLICT DO NOTHING waits for a concurrent first push of the same client, then the SELECT (a new
+    // statement, so a new snapshot) sees and locks the row it created.
+    await tx.rows(sql`
+      INSERT INTO sync_clients (client_id, user_id, org_id, last_mutation_id, created_at, updated_at)
+      VALUES (${clientId}, ${user.id}, ${user.orgId}, ${Math.max(0, firstPushedId - 1)}, ${now}, ${now})
+      ON CONFLICT (client_id) DO NOTHING`);
+    [client] = await tx.rows<{ userId: string; lastMutationId: number }>(select);
+  }
   if (!client || client.userId !== user.id) {
     throw new AppError('forbidden', 'clientId: this client belongs to another user; start a new client', {
       field: 'clientId',
@@ -133,6 +146,24 @@ async function applyOneByOne(
 /** How a push runs its mutations: batched (default, with one-by-one as fallback) or one-by-one only. */
 export type PushStrategy = 'batch' | 'one-by-one';
 
+/** The mutator context of the pushing user (their scope decides which owners they may work on). */
+async function mutationContext(tx: ServerTx, user: SessionUser, now: number): Promise<MutationContext> {
+  const scope = await loadScope(tx, user);
+  return {
+    authority: 'server',
+    orgId: user.orgId,
+    userId: user.id,
+    role: user.role,
+    now,
+    canSeeOwner: ownerPredicate(scope),
+  };
+}
+
+/**
+ * One push transaction. Lock order, the same in both strategies (docs/server.md "Lock order"): the
+ * device's sync_clients row, then every row the mutations read (tables in a fixed order, ids sorted),
+ * then the org row — taken last, by the version bump, and held only until the commit right after.
+ */
 async function pushOnce(
   db: ServerDb,
   user: SessionUser,
@@ -145,38 +176,26 @@ async function pushOnce(
     const last = await lockClient(tx, request.clientId, user, now, firstPushedId);
     const pending = pendingMutations(request.mutations, last);
     if (pending.length === 0) return { lastMutationId: last, rejections: [] };
+    const lastMutationId = pending[pending.length - 1]?.id ?? last;
+    const ctx = await mutationContext(tx, user, now);
+    const base = { orgId: user.orgId, now, userId: user.id, clientId: request.clientId };
 
+    if (strategy === 'batch') {
+      // Throws NeedsSlowPath (the caller rolls back and replays one by one) or a retryable error.
+      const rejections = await applyBatch(tx, pending, ctx, base, lastMutationId);
+      return { lastMutationId, rejections };
+    }
+
+    // The slow path locks the same rows first, in the same order, so it cannot deadlock with a fast
+    // path push that holds some of them and waits for the org lock this path is about to take.
+    await lockReads(tx, pendingReads(pending), user.orgId);
     // One version per push transaction. The org row stays locked until commit, so the writers of one org
     // commit in version order and a pull snapshot always sees a prefix of versions (docs/server.md).
     const [org] = await tx.rows<{ version: number }>(sql`
       UPDATE orgs SET version = version + 1 WHERE id = ${user.orgId} RETURNING version::float8 AS version`);
     if (!org) throw new AppError('unauthorized', 'Your organisation no longer exists');
-    const stamp: WriteStamp = {
-      orgId: user.orgId,
-      version: org.version,
-      now,
-      userId: user.id,
-      clientId: request.clientId,
-    };
-    const scope = await loadScope(tx, user);
-    const ctx: MutationContext = {
-      authority: 'server',
-      orgId: user.orgId,
-      userId: user.id,
-      role: user.role,
-      now,
-      canSeeOwner: ownerPredicate(scope),
-    };
-
-    let rejections: Rejection[] | undefined;
-    if (strategy === 'batch') {
-      try {
-        rejections = await tx.savepoint((sp) => applyBatch(sp, pending, ctx, stamp));
-      } catch (err) {
-        if (!(err instanceof NeedsSlowPath)) throw err;
-      }
-    }
-    rejections ??= await applyOneByOne(tx, pending, ctx, stamp);
+    const stamp: WriteStamp = { ...base, version: org.version };
+    const rejections = await applyOneByOne(tx, pending, ctx, stamp);
     const byId = new Map(pending.map((m) => [m.id, m]));
     for (const r of rejections) {
       await tx.rows(sql`
@@ -184,7 +203,6 @@ async function pushOnce(
         VALUES (${request.clientId}, ${r.mutationId}, ${r.name}, ${JSON.stringify(byId.get(r.mutationId)?.args ?? null)}::jsonb,
                 ${JSON.stringify(r.error)}::jsonb, ${now})`);
     }
-    const lastMutationId = pending[pending.length - 1]?.id ?? last;
     await tx.rows(sql`
       UPDATE sync_clients SET last_mutation_id = ${lastMutationId}, updated_at = ${now}
       WHERE client_id = ${request.clientId}`);
@@ -193,14 +211,12 @@ async function pushOnce(
   });
 }
 
-/** Above this many owners a poke goes to the whole org (a NOTIFY payload holds at most 8,000 bytes). */
-const MAX_POKED_OWNERS = 150;
-
 /**
  * Queues a poke for every device whose scope this push wrote into: one NOTIFY naming the org, the owners
  * of every row stamped with this push's version (and the previous owners of moved customers), and the
  * pushing client (it pulls anyway, so it is not poked). NOTIFY is transactional: PostgreSQL delivers it
- * to every listening instance only when the push commits, and never if it rolls back.
+ * to every listening instance only when the push commits, and never if it rolls back. (The fast path
+ * computes the same owners from its overlay, in its closing statement: batch.ts.)
  */
 async function notifyOwners(tx: ServerTx, stamp: WriteStamp): Promise<void> {
   const { orgId, version } = stamp;
@@ -247,12 +263,22 @@ export async function handlePush(
   options: { strategy?: PushStrategy } = {},
 ): Promise<PushResponse> {
   const request = parsePush(body);
+  let strategy = options.strategy ?? 'batch';
   for (let attempt = 1; ; attempt++) {
     try {
-      return await pushOnce(db, user, request, now, options.strategy ?? 'batch');
+      return await pushOnce(db, user, request, now, strategy);
     } catch (err) {
+      if (err instanceof NeedsSlowPath) {
+        // The fast path's transaction is rolled back; the reference path decides (not a failed attempt).
+        strategy = 'one-by-one';
+        attempt--;
+        continue;
+      }
       const code = pgErrorCode(err);
-      if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE.has(code)) throw err;
+      if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE_PG_CODES.has(code)) throw err;
+      // PostgreSQL chose this push as a deadlock victim (or a serialisation failure): the other side has
+      // its locks now. A short random pause keeps the retry from colliding with it again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     }
   }
 }
