@@ -4,7 +4,7 @@ import type { AppErrorData } from '../../../../../shared/errors';
 import { toAppErrorData } from '../../../api/apiError';
 import { useAppStore } from '../../../app/store';
 import { useErrorText } from '../../../i18n/useErrorText';
-import { Button, describedBy, Field, Icon, Logo } from '../../../ui';
+import { Button, ErrorBanner, FormField, Icon, Logo } from '../../../ui';
 import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
 import {
   checkLoginForm,
@@ -137,82 +137,68 @@ export function LoginPage() {
           </h1>
           <p className="tp-login__subtitle">{t('auth.subtitle')}</p>
 
-          {error ? (
-            <div
-              className="tp-banner tp-banner--danger"
-              role="alert"
-              data-testid="login-error"
-              data-code={error.code}
-            >
-              <Icon name="alert" size={16} />
-              <span>{message(error)}</span>
-            </div>
-          ) : null}
+          {error ? <ErrorBanner message={message(error)} code={error.code} testId="login-error" /> : null}
 
-          <Field
+          <FormField
             name="serverUrl"
+            id="login-serverUrl"
             label={t('auth.serverUrl')}
-            htmlFor="login-serverUrl"
             error={fieldError('serverUrl')}
             hint={t('auth.serverUrlHint')}
           >
-            <input
-              id="login-serverUrl"
-              className="tp-input"
-              data-testid="login-server"
-              type="url"
-              inputMode="url"
-              autoComplete="url"
-              spellCheck={false}
-              value={values.serverUrl}
-              onChange={set('serverUrl')}
-              aria-invalid={fieldErrors.serverUrl ? true : undefined}
-              aria-describedby={describedBy(
-                'login-serverUrl',
-                fieldError('serverUrl'),
-                t('auth.serverUrlHint'),
-              )}
-            />
-          </Field>
-          <Field
+            {(c) => (
+              <input
+                className="tp-input"
+                data-testid="login-server"
+                type="url"
+                inputMode="url"
+                autoComplete="url"
+                spellCheck={false}
+                value={values.serverUrl}
+                onChange={set('serverUrl')}
+                {...c}
+              />
+            )}
+          </FormField>
+          <FormField
             name="username"
+            id="login-username"
             label={t('auth.username')}
-            htmlFor="login-username"
             error={fieldError('username')}
           >
-            <input
-              id="login-username"
-              className="tp-input"
-              data-testid="login-username"
-              autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              autoFocus={values.username === ''}
-              value={values.username}
-              onChange={set('username')}
-              aria-invalid={fieldErrors.username ? true : undefined}
-              aria-describedby={describedBy('login-username', fieldError('username'))}
-            />
-          </Field>
-          <Field
+            {(c) => (
+              <input
+                className="tp-input"
+                data-testid="login-username"
+                autoComplete="username"
+                autoCapitalize="none"
+                spellCheck={false}
+                autoFocus={values.username === ''}
+                value={values.username}
+                onChange={set('username')}
+                {...c}
+              />
+            )}
+          </FormField>
+          <FormField
             name="password"
+            id="login-password"
             label={t('auth.password')}
-            htmlFor="login-password"
             error={fieldError('password')}
           >
-            <input
-              id="login-password"
-              className="tp-input"
-              data-testid="login-password"
-              type="password"
-              autoComplete="current-password"
-              autoFocus={values.username !== ''}
-              value={values.password}
-              onChange={set('password')}
-              aria-invalid={fieldErrors.password ? true : undefined}
-              aria-describedby={describedBy('login-password', fieldError('password'))}
-            />
-          </Field>
+            {(c) => (
+              <input
+                className="tp-input"
+                data-testid="login-password"
+                type="password"
+                autoComplete="current-password"
+                autoFocus={values.username !== ''}
+                value={values.password}
+                onChange={set('password')}
+                {...c}
+              />
+            )}
+          </FormField>
           <Button
             type="submit"
             variant="primary"

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { ContactRow } from '../../../../../shared/domain/rows';
 import { useAppStore } from '../../../app/store';
-import { formatDate, formatDateTime, formatRelativeTime } from '../../../i18n/format';
+import { formatDate, formatDateTime, formatNumber, formatRelativeTime } from '../../../i18n/format';
 import { useErrorText } from '../../../i18n/useErrorText';
 import { Avatar, Badge, Button, EmptyState, Icon, Skeleton } from '../../../ui';
 import { FollowUpTimeline } from '../../followUps/components/FollowUpTimeline';
@@ -19,8 +19,9 @@ import { TransferCustomerDialog } from './TransferCustomerDialog';
 export function CustomerDetailPage({ customerId }: { customerId: string }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
-  const { navigate, user, invalidate } = useAppStore(
+  const { navigate, user, invalidate, locale } = useAppStore(
     useShallow((s) => ({
+      locale: s.locale,
       navigate: s.navigate,
       user: s.session?.user ?? null,
       invalidate: s.invalidateData,
@@ -142,7 +143,7 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
           <header className="tp-card__header">
             <h2 className="tp-card__title">
               {t('customer.timeline')}
-              <span className="tp-card__count">{detail.followUps.length}</span>
+              <span className="tp-card__count">{formatNumber(detail.followUps.length, locale)}</span>
             </h2>
           </header>
           <div className="tp-card__body">
@@ -153,7 +154,7 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
           <header className="tp-card__header">
             <h2 className="tp-card__title">
               {t('customer.contacts')}
-              <span className="tp-card__count">{detail.contacts.length}</span>
+              <span className="tp-card__count">{formatNumber(detail.contacts.length, locale)}</span>
             </h2>
           </header>
           <Contacts contacts={detail.contacts} />

@@ -8,6 +8,7 @@ import { Button, EmptyState, Icon } from '../../../ui';
 import { InitialSyncProgress } from '../../sync/components/InitialSyncProgress';
 import { PageHeader } from '../../shell/components/PageHeader';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
+import { CreateCustomerDialog } from './CreateCustomerDialog';
 import { CustomerTable } from './CustomerTable';
 
 const SEARCH_DEBOUNCE_MS = 250;
@@ -34,6 +35,7 @@ export function CustomerListPage() {
   const [text, setText] = useState(query);
   const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
   const searchRef = useRef<HTMLInputElement>(null);
+  const [creating, setCreating] = useState(false);
 
   useEffect(() => {
     setQuery(debounced.trim());
@@ -50,7 +52,12 @@ export function CustomerListPage() {
     // "/" jumps to search from anywhere on the list, as in most business tools.
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
-      if (e.key === '/' && target && !['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) {
+      if (
+        e.key === '/' &&
+        target &&
+        !['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) &&
+        !document.querySelector('[role="dialog"]')
+      ) {
         e.preventDefault();
         searchRef.current?.focus();
       }
@@ -101,6 +108,11 @@ export function CustomerListPage() {
           icon="customers"
           title={t('customers.empty')}
           body={t('customers.emptyBody')}
+          action={
+            <Button icon="plus" onClick={() => setCreating(true)}>
+              {t('customerCreate.button')}
+            </Button>
+          }
           testId="customer-list-empty"
         />
       );
@@ -139,8 +151,22 @@ export function CustomerListPage() {
           />
           <kbd className="tp-kbd">/</kbd>
         </label>
+        <Button variant="primary" icon="plus" onClick={() => setCreating(true)} data-testid="new-customer">
+          {t('customerCreate.button')}
+        </Button>
       </PageHeader>
       <div className="tp-page__body">{body}</div>
+      {creating ? (
+        <CreateCustomerDialog
+          onClose={() => setCreating(false)}
+          onCreated={(id) => {
+            setCreating(false);
+            // Written locally with its outbox entry: the detail (and the list behind it) show it at once.
+            invalidate();
+            navigate({ name: 'customer', id });
+          }}
+        />
+      ) : null}
     </div>
   );
 }

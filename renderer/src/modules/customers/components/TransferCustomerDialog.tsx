@@ -7,7 +7,7 @@ import { toAppErrorData } from '../../../api/apiError';
 import { getApi } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
 import { useErrorText } from '../../../i18n/useErrorText';
-import { Button, describedBy, Dialog, Field, Icon, Spinner } from '../../../ui';
+import { describedBy, Dialog, ErrorBanner, Field, FormField, FormFooter, Icon, Spinner } from '../../../ui';
 import { transferCandidates, validateTransferForm } from '../utils/transferForm';
 
 /** How many reps the picker shows at once before it scrolls. */
@@ -96,15 +96,7 @@ export function TransferCustomerDialog({
     >
       <form className="tp-form" data-testid="transfer-form" onSubmit={(e) => void submit(e)} noValidate>
         {bannerError ? (
-          <div
-            className="tp-banner tp-banner--danger"
-            role="alert"
-            data-testid="transfer-error"
-            data-code={serverError.code}
-          >
-            <Icon name="alert" size={16} />
-            <span>{errorText(serverError)}</span>
-          </div>
+          <ErrorBanner message={errorText(serverError)} code={serverError.code} testId="transfer-error" />
         ) : null}
         {customer.ownerName ? (
           <p className="tp-transfer__owner">
@@ -167,43 +159,31 @@ export function TransferCustomerDialog({
             )}
           </div>
         </Field>
-        <Field
-          name="reason"
-          label={t('transfer.reason')}
-          htmlFor="transfer-reason"
-          error={errorFor('reason')}
-        >
-          <textarea
-            id="transfer-reason"
-            className="tp-input tp-textarea"
-            data-testid="transfer-reason"
-            rows={3}
-            placeholder={t('transfer.reasonPlaceholder')}
-            value={reason}
-            onChange={(e) => {
-              setReason(e.target.value);
-              setTouched((tch) => ({ ...tch, reason: true }));
-              if (serverError?.field === 'reason') setServerError(null);
-            }}
-            aria-invalid={errorFor('reason') ? true : undefined}
-            aria-describedby={describedBy('transfer-reason', errorFor('reason'))}
-          />
-        </Field>
-        <div className="tp-form__footer">
-          <span />
-          <div className="tp-form__actions">
-            <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button
-              type="submit"
-              variant="primary"
-              icon="transfer"
-              busy={saving}
-              data-testid="transfer-submit"
-            >
-              {t('transfer.submit')}
-            </Button>
-          </div>
-        </div>
+        <FormField name="reason" id="transfer-reason" label={t('transfer.reason')} error={errorFor('reason')}>
+          {(c) => (
+            <textarea
+              className="tp-input tp-textarea"
+              data-testid="transfer-reason"
+              rows={3}
+              placeholder={t('transfer.reasonPlaceholder')}
+              value={reason}
+              onChange={(e) => {
+                setReason(e.target.value);
+                setTouched((tch) => ({ ...tch, reason: true }));
+                if (serverError?.field === 'reason') setServerError(null);
+              }}
+              {...c}
+            />
+          )}
+        </FormField>
+        <FormFooter
+          cancelLabel={t('common.cancel')}
+          onCancel={onClose}
+          submitLabel={t('transfer.submit')}
+          submitIcon="transfer"
+          busy={saving}
+          submitTestId="transfer-submit"
+        />
       </form>
     </Dialog>
   );

@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   customerFormFieldOf,
   customerFormValues,
+  emptyCustomerForm,
+  NEW_CUSTOMER_FIELDS,
   validateCustomerForm,
+  validateNewCustomerForm,
   type EditableCustomer,
 } from './customerForm';
+
+/** A real unified social credit code (its check character is right). */
+const CREDIT_CODE = '91350100M000100Y43';
 
 const customer: EditableCustomer = {
   id: '0b3c1f9e-6f5d-4c55-9a39-1f2a3b4c5d6e',
@@ -15,6 +21,8 @@ const customer: EditableCustomer = {
   address: null,
   phone: '13800138000',
   website: null,
+  creditCode: null,
+  source: null,
   level: 'B',
   status: 'active',
 };
@@ -65,5 +73,68 @@ describe('the edit-customer form', () => {
     expect(customerFormFieldOf('set.phone')).toBe('phone');
     expect(customerFormFieldOf('id')).toBeNull();
     expect(customerFormFieldOf(undefined)).toBeNull();
+  });
+});
+
+describe('the new-customer form', () => {
+  it('offers every base field but the status (a new customer is always active)', () => {
+    expect(NEW_CUSTOMER_FIELDS).not.toContain('status');
+    expect(NEW_CUSTOMER_FIELDS).toContain('creditCode');
+    expect(NEW_CUSTOMER_FIELDS).toContain('source');
+  });
+
+  it('builds the customers.create input: trimmed, blanks as null, credit code upper-cased', () => {
+    const values = {
+      ...emptyCustomerForm(),
+      name: ' 苏州新禾包装材料有限公司 ',
+      creditCode: CREDIT_CODE.toLowerCase(),
+      phone: '0512-6888 8888',
+      level: 'A',
+      source: '展会',
+    };
+    const { errors, input } = validateNewCustomerForm(values);
+    expect(errors).toEqual({});
+    expect(input).toEqual({
+      name: '苏州新禾包装材料有限公司',
+      shortName: null,
+      creditCode: CREDIT_CODE,
+      industry: null,
+      region: null,
+      address: null,
+      phone: '0512-6888 8888',
+      website: null,
+      source: '展会',
+      level: 'A',
+    });
+  });
+
+  it('names the broken rule per field: required name, malformed phone, wrong credit code check character', () => {
+    const values = {
+      ...emptyCustomerForm(),
+      phone: '12345',
+      creditCode: `${CREDIT_CODE.slice(0, 17)}4`,
+      website: 'nope',
+      source: '源'.repeat(101),
+    };
+    const { errors, input } = validateNewCustomerForm(values);
+    expect(input).toBeNull();
+    expect(errors).toEqual({
+      name: { key: 'required' },
+      phone: { key: 'invalidPhone' },
+      creditCode: { key: 'invalidCreditCode' },
+      website: { key: 'invalidWebsite' },
+      source: { key: 'tooLong', params: { max: 100 } },
+    });
+  });
+
+  it('checks a credit code on edit too, sending it upper-cased', () => {
+    const bad = validateCustomerForm(customer, { ...customerFormValues(customer), creditCode: '123' });
+    expect(bad.errors).toEqual({ creditCode: { key: 'invalidCreditCode' } });
+    const good = validateCustomerForm(customer, {
+      ...customerFormValues(customer),
+      creditCode: CREDIT_CODE.toLowerCase(),
+    });
+    expect(good.input?.set).toEqual({ creditCode: CREDIT_CODE });
+    expect(good.input?.base).toEqual({ creditCode: null });
   });
 });

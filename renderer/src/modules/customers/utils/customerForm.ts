@@ -1,21 +1,32 @@
 import type { ApiInput } from '../../../../../shared/api/contract';
 import type { CustomerRow } from '../../../../../shared/domain/rows';
-import { updateCustomerArgs } from '../../../../../shared/mutations/customers';
+import { createCustomerArgs, updateCustomerArgs } from '../../../../../shared/mutations/customers';
 import type { FieldProblem } from '../../followUps/utils/followUpForm';
 
-/** The base fields a rep edits on the detail page (ownership and pool change only through the server). */
+/**
+ * The base fields a rep edits on the detail page, in the form's reading order (ownership and pool change
+ * only through the server).
+ */
 export const CUSTOMER_FORM_FIELDS = [
   'name',
   'shortName',
+  'creditCode',
   'industry',
   'region',
-  'address',
   'phone',
   'website',
+  'address',
+  'source',
   'level',
   'status',
 ] as const;
 export type CustomerFormField = (typeof CUSTOMER_FORM_FIELDS)[number];
+
+/** What a new customer starts with: every base field but the status (a new customer is always active). */
+export const NEW_CUSTOMER_FIELDS = CUSTOMER_FORM_FIELDS.filter(
+  (f): f is Exclude<CustomerFormField, 'status'> => f !== 'status',
+);
+export type NewCustomerField = (typeof NEW_CUSTOMER_FIELDS)[number];
 
 /** The raw strings of the form's controls ('' = no value). */
 export type CustomerFormValues = Record<CustomerFormField, string>;
@@ -23,6 +34,14 @@ export type CustomerFormErrors = Partial<Record<CustomerFormField, FieldProblem>
 
 /** The customer as loaded: what the form starts from, and the `base` an edit is merged against. */
 export type EditableCustomer = Pick<CustomerRow, 'id' | CustomerFormField>;
+
+/** A blank new-customer form ('' everywhere; the status control is not shown). */
+export function emptyCustomerForm(): CustomerFormValues {
+  const values = {} as CustomerFormValues;
+  for (const f of CUSTOMER_FORM_FIELDS) values[f] = '';
+  values.status = 'active';
+  return values;
+}
 
 export function customerFormValues(c: EditableCustomer): CustomerFormValues {
   const values = {} as CustomerFormValues;
@@ -56,17 +75,45 @@ export function validateCustomerForm(
   }
   const result = updateCustomerArgs.safeParse({ id: c.id, set, base });
   if (result.success) return { errors: {}, input: result.data, changed };
+  return { errors: problemsOf(result.error.issues, 1), input: null, changed };
+}
+
+/**
+ * The `customers.create` input as the core checks it: the shared `createCustomerArgs` without the id
+ * (the core makes it). The schema has no refinements, so `.omit` keeps every rule.
+ */
+export const newCustomerSchema = createCustomerArgs.omit({ id: true });
+
+/**
+ * Checks a new customer with the SAME schema the core and the server's mutator apply and builds the
+ * `customers.create` input (trimmed, blanks as null, credit code upper-cased). `input` is null while
+ * something is wrong; errors are per field, so they can show under each one as the user types.
+ */
+export function validateNewCustomerForm(v: CustomerFormValues): {
+  errors: CustomerFormErrors;
+  input: ApiInput<'customers.create'> | null;
+} {
+  const raw: Record<string, string> = {};
+  for (const f of NEW_CUSTOMER_FIELDS) raw[f] = v[f];
+  const result = newCustomerSchema.safeParse(raw);
+  if (result.success) return { errors: {}, input: result.data };
+  return { errors: problemsOf(result.error.issues, 0), input: null };
+}
+
+type Issue = { code: string; maximum?: unknown; path: readonly PropertyKey[] };
+
+/** Per form field, the first problem zod found; `depth` is where the field's name sits in the path. */
+function problemsOf(issues: readonly Issue[], depth: number): CustomerFormErrors {
   const errors: CustomerFormErrors = {};
-  for (const issue of result.error.issues) {
-    const field = issue.path[0] === 'set' ? issue.path[1] : undefined;
+  for (const issue of issues) {
+    if (depth === 1 && issue.path[0] !== 'set') continue;
+    const field = issue.path[depth];
     if (typeof field !== 'string' || !(CUSTOMER_FORM_FIELDS as readonly string[]).includes(field)) continue;
     const f = field as CustomerFormField;
     errors[f] ??= problemFor(f, issue);
   }
-  return { errors, input: null, changed };
+  return errors;
 }
-
-type Issue = { code: string; maximum?: unknown };
 
 function problemFor(field: CustomerFormField, issue: Issue): FieldProblem {
   if (issue.code === 'too_big') return { key: 'tooLong', params: { max: Number(issue.maximum) } };
@@ -77,6 +124,8 @@ function problemFor(field: CustomerFormField, issue: Issue): FieldProblem {
       return { key: 'invalidPhone' };
     case 'website':
       return { key: 'invalidWebsite' };
+    case 'creditCode':
+      return { key: 'invalidCreditCode' };
     case 'level':
     case 'status':
       return { key: 'chooseOne' };

@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiInput } from '../../../../../shared/api/contract';
 import { FOLLOW_UP_TYPES } from '../../../../../shared/domain/rows';
@@ -6,7 +6,7 @@ import type { AppErrorData } from '../../../../../shared/errors';
 import { toAppErrorData } from '../../../api/apiError';
 import { getApi } from '../../../api/client';
 import { useErrorText } from '../../../i18n/useErrorText';
-import { Button, describedBy, Dialog, Field, Icon } from '../../../ui';
+import { Dialog, ErrorBanner, FormField, FormFooter, hasModKey, ShortcutHint } from '../../../ui';
 import {
   emptyFollowUpForm,
   FOLLOW_UP_FORM_FIELDS,
@@ -19,10 +19,7 @@ import {
 
 export type LoggedFollowUp = { id: string; input: ApiInput<'followUps.log'> };
 
-/**
- * Logging a visit, fast and from the keyboard (SPEC §9): checked as you type with the same shared schema
- * the core and the server apply, saved with Ctrl/⌘+Enter, written locally first so it works offline.
- */
+/** Logging a follow-up for a customer already chosen (the detail page's button). */
 export function LogFollowUpDialog({
   customerId,
   customerName,
@@ -35,6 +32,34 @@ export function LogFollowUpDialog({
   onSaved: (saved: LoggedFollowUp) => void;
 }) {
   const { t } = useTranslation();
+  return (
+    <Dialog
+      title={t('followUp.logTitle', { customer: customerName })}
+      onClose={onClose}
+      closeLabel={t('common.close')}
+      width={600}
+    >
+      <LogFollowUpForm customerId={customerId} onCancel={onClose} onSaved={onSaved} />
+    </Dialog>
+  );
+}
+
+/**
+ * Logging a visit, fast and from the keyboard (SPEC §9): checked as you type with the same shared schema
+ * the core and the server apply, saved with Ctrl/⌘+Enter, written locally first so it works offline.
+ * The content field takes the focus when the form appears (also when it replaces a customer picker).
+ */
+export function LogFollowUpForm({
+  customerId,
+  onCancel,
+  onSaved,
+}: {
+  customerId: string;
+  onCancel: () => void;
+  onSaved: (saved: LoggedFollowUp) => void;
+}) {
+  const { t } = useTranslation();
+  const contentRef = useRef<HTMLTextAreaElement>(null);
   const errorText = useErrorText();
   const [values, setValues] = useState<FollowUpFormValues>(() => emptyFollowUpForm(Date.now()));
   const [touched, setTouched] = useState<Partial<Record<FollowUpFormField, boolean>>>({});
@@ -89,57 +114,37 @@ export function LogFollowUpDialog({
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    if (e.key === 'Enter' && hasModKey(e)) {
       e.preventDefault();
       void submit();
     }
   };
 
-  const control = (f: FollowUpFormField, hint?: string) => ({
-    id: `followup-${f}`,
-    'aria-invalid': errorFor(f) ? true : undefined,
-    'aria-describedby': describedBy(`followup-${f}`, errorFor(f), hint),
-    onBlur: blur(f),
-  });
+  useEffect(() => {
+    contentRef.current?.focus();
+  }, []);
 
   return (
-    <Dialog
-      title={t('followUp.logTitle', { customer: customerName })}
-      onClose={onClose}
-      closeLabel={t('common.close')}
-      width={600}
+    <form
+      className="tp-form"
+      data-testid="followup-form"
+      onSubmit={(e) => void submit(e)}
+      onKeyDown={onKeyDown}
+      noValidate
     >
-      <form
-        className="tp-form"
-        data-testid="followup-form"
-        onSubmit={(e) => void submit(e)}
-        onKeyDown={onKeyDown}
-        noValidate
-      >
-        {serverError && !serverFieldError ? (
-          <div
-            className="tp-banner tp-banner--danger"
-            role="alert"
-            data-testid="followup-error"
-            data-code={serverError.code}
-          >
-            <Icon name="alert" size={16} />
-            <span>{errorText(serverError)}</span>
-          </div>
-        ) : null}
-        <div className="tp-form__row">
-          <Field
-            name="type"
-            label={t('followUp.fields.type')}
-            htmlFor="followup-type"
-            error={errorFor('type')}
-          >
+      {serverError && !serverFieldError ? (
+        <ErrorBanner message={errorText(serverError)} code={serverError.code} testId="followup-error" />
+      ) : null}
+      <div className="tp-form__row">
+        <FormField name="type" id="followup-type" label={t('followUp.fields.type')} error={errorFor('type')}>
+          {(c) => (
             <select
               className="tp-input tp-select"
               data-testid="followup-type"
               value={values.type}
               onChange={change('type')}
-              {...control('type')}
+              onBlur={blur('type')}
+              {...c}
             >
               {FOLLOW_UP_TYPES.map((type) => (
                 <option key={type} value={type}>
@@ -147,88 +152,96 @@ export function LogFollowUpDialog({
                 </option>
               ))}
             </select>
-          </Field>
-          <Field
-            name="occurredAt"
-            label={t('followUp.fields.occurredAt')}
-            htmlFor="followup-occurredAt"
-            error={errorFor('occurredAt')}
-          >
+          )}
+        </FormField>
+        <FormField
+          name="occurredAt"
+          id="followup-occurredAt"
+          label={t('followUp.fields.occurredAt')}
+          error={errorFor('occurredAt')}
+        >
+          {(c) => (
             <input
               type="datetime-local"
               className="tp-input"
               data-testid="followup-occurred-at"
               value={values.occurredAt}
               onChange={change('occurredAt')}
-              {...control('occurredAt')}
+              onBlur={blur('occurredAt')}
+              {...c}
             />
-          </Field>
-        </div>
-        <Field
-          name="content"
-          label={t('followUp.fields.content')}
-          htmlFor="followup-content"
-          error={errorFor('content')}
-        >
+          )}
+        </FormField>
+      </div>
+      <FormField
+        name="content"
+        id="followup-content"
+        label={t('followUp.fields.content')}
+        error={errorFor('content')}
+      >
+        {(c) => (
           <textarea
+            ref={contentRef}
             className="tp-input tp-textarea"
             data-testid="followup-content"
             rows={5}
             placeholder={t('followUp.contentPlaceholder')}
             value={values.content}
             onChange={change('content')}
+            onBlur={blur('content')}
             data-autofocus
-            {...control('content')}
+            {...c}
           />
-        </Field>
-        <div className="tp-form__row">
-          <Field
-            name="outcome"
-            label={t('followUp.fields.outcome')}
-            optionalLabel={t('followUp.optional')}
-            htmlFor="followup-outcome"
-            error={errorFor('outcome')}
-          >
+        )}
+      </FormField>
+      <div className="tp-form__row">
+        <FormField
+          name="outcome"
+          id="followup-outcome"
+          label={t('followUp.fields.outcome')}
+          optionalLabel={t('followUp.optional')}
+          error={errorFor('outcome')}
+        >
+          {(c) => (
             <input
               className="tp-input"
               data-testid="followup-outcome"
               placeholder={t('followUp.outcomePlaceholder')}
               value={values.outcome}
               onChange={change('outcome')}
-              {...control('outcome')}
+              onBlur={blur('outcome')}
+              {...c}
             />
-          </Field>
-          <Field
-            name="nextFollowUpAt"
-            label={t('followUp.fields.nextFollowUpAt')}
-            optionalLabel={t('followUp.optional')}
-            htmlFor="followup-nextFollowUpAt"
-            error={errorFor('nextFollowUpAt')}
-          >
+          )}
+        </FormField>
+        <FormField
+          name="nextFollowUpAt"
+          id="followup-nextFollowUpAt"
+          label={t('followUp.fields.nextFollowUpAt')}
+          optionalLabel={t('followUp.optional')}
+          error={errorFor('nextFollowUpAt')}
+        >
+          {(c) => (
             <input
               type="date"
               className="tp-input"
               data-testid="followup-next-at"
               value={values.nextFollowUpAt}
               onChange={change('nextFollowUpAt')}
-              {...control('nextFollowUpAt')}
+              onBlur={blur('nextFollowUpAt')}
+              {...c}
             />
-          </Field>
-        </div>
-        <div className="tp-form__footer">
-          <span className="tp-form__shortcut">
-            <kbd className="tp-kbd">{/Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl'}</kbd>
-            <kbd className="tp-kbd">Enter</kbd>
-            <span>{t('followUp.shortcut')}</span>
-          </span>
-          <div className="tp-form__actions">
-            <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="submit" variant="primary" busy={saving} data-testid="followup-submit">
-              {saving ? t('common.saving') : t('common.save')}
-            </Button>
-          </div>
-        </div>
-      </form>
-    </Dialog>
+          )}
+        </FormField>
+      </div>
+      <FormFooter
+        note={<ShortcutHint keys={['Enter']} label={t('followUp.shortcut')} />}
+        cancelLabel={t('common.cancel')}
+        onCancel={onCancel}
+        submitLabel={saving ? t('common.saving') : t('common.save')}
+        busy={saving}
+        submitTestId="followup-submit"
+      />
+    </form>
   );
 }

@@ -1,9 +1,11 @@
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { navSection, type Route } from '../../../app/routes';
 import { useAppStore } from '../../../app/store';
-import { Avatar, Icon, Logo, type IconName } from '../../../ui';
+import { formatNumber } from '../../../i18n/format';
+import { Avatar, Icon, isModShortcut, Logo, modKeyLabel, Toast, type IconName } from '../../../ui';
+import { QuickLogDialog, type QuickLogged } from '../../followUps/components/QuickLogDialog';
 import { SyncIndicator } from '../../sync/components/SyncIndicator';
 import { inboxCount } from '../../sync/utils/syncView';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -14,26 +16,82 @@ const NAV: { section: 'today' | 'customers' | 'sync'; route: Route; icon: IconNa
   { section: 'sync', route: { name: 'sync' }, icon: 'sync' },
 ];
 
+/**
+ * The key that opens quick log from anywhere, with Ctrl/⌘. K is the "go to / do" key of most business
+ * apps; neither Electron's default menu nor the browser keeps it from a page that handles it.
+ */
+export const QUICK_LOG_KEY = 'K';
+
 /** The frame around every signed-in screen: navigation on the left, who/sync/language on top. */
 export function AppShell({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const { navigate, invalidate } = useAppStore(
+    useShallow((s) => ({ navigate: s.navigate, invalidate: s.invalidateData })),
+  );
+  const [quickLog, setQuickLog] = useState(false);
+  const [logged, setLogged] = useState<QuickLogged | null>(null);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!isModShortcut(e, QUICK_LOG_KEY)) return;
+      e.preventDefault();
+      // Another dialog is open (an edit in progress): never stack a second one over it.
+      if (document.querySelector('[role="dialog"]')) return;
+      setQuickLog(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const onSaved = (saved: QuickLogged) => {
+    setQuickLog(false);
+    setLogged(saved);
+    // The core wrote it locally: the list's "last follow-up" and an open detail page reload now.
+    invalidate();
+  };
+
   return (
     <div className="tp-shell">
       <Sidebar />
       <div className="tp-shell__main">
-        <TopBar />
+        <TopBar onQuickLog={() => setQuickLog(true)} />
         <main className="tp-shell__content" id="main">
           {children}
         </main>
       </div>
+      {quickLog ? <QuickLogDialog onClose={() => setQuickLog(false)} onSaved={onSaved} /> : null}
+      {logged ? (
+        <Toast
+          key={logged.id}
+          testId="quick-log-saved"
+          onClose={() => setLogged(null)}
+          closeLabel={t('common.close')}
+          action={
+            <button
+              type="button"
+              className="tp-toast__action"
+              onClick={() => {
+                navigate({ name: 'customer', id: logged.customer.id });
+                setLogged(null);
+              }}
+            >
+              {t('quickLog.openCustomer')}
+            </button>
+          }
+        >
+          {t('quickLog.saved', { customer: logged.customer.shortName ?? logged.customer.name })}
+        </Toast>
+      ) : null}
     </div>
   );
 }
 
 function Sidebar() {
   const { t } = useTranslation();
-  const { route, navigate, pending, inbox, serverUrl } = useAppStore(
+  const { route, navigate, pending, inbox, serverUrl, locale } = useAppStore(
     useShallow((s) => ({
       route: s.route,
+      locale: s.locale,
       navigate: s.navigate,
       pending: s.syncStatus?.pending ?? 0,
       inbox: inboxCount(s.syncStatus),
@@ -65,10 +123,10 @@ function Sidebar() {
                   className="tp-navitem__count tp-navitem__count--alert"
                   title={t('sync.inboxBadge', { count: inbox })}
                 >
-                  {inbox}
+                  {formatNumber(inbox, locale)}
                 </span>
               ) : item.section === 'sync' && pending > 0 ? (
-                <span className="tp-navitem__count">{pending}</span>
+                <span className="tp-navitem__count">{formatNumber(pending, locale)}</span>
               ) : null}
             </button>
           </li>
@@ -82,8 +140,9 @@ function Sidebar() {
   );
 }
 
-function TopBar() {
+function TopBar({ onQuickLog }: { onQuickLog: () => void }) {
   const { t } = useTranslation();
+  const shortcut = `${modKeyLabel()}${modKeyLabel() === '⌘' ? '' : '+'}${QUICK_LOG_KEY}`;
   const { user, logout } = useAppStore(
     useShallow((s) => ({ user: s.session?.user ?? null, logout: s.logout })),
   );
@@ -93,6 +152,19 @@ function TopBar() {
         <SyncIndicator />
       </div>
       <div className="tp-topbar__right">
+        <button
+          type="button"
+          className="tp-quickbtn"
+          data-testid="quick-log"
+          onClick={onQuickLog}
+          title={`${t('quickLog.button')} (${shortcut})`}
+          aria-keyshortcuts={modKeyLabel() === '⌘' ? `Meta+${QUICK_LOG_KEY}` : `Control+${QUICK_LOG_KEY}`}
+        >
+          <Icon name="edit" size={14} />
+          <span>{t('quickLog.button')}</span>
+          <kbd className="tp-quickbtn__kbd">{shortcut}</kbd>
+        </button>
+        <span className="tp-topbar__divider" aria-hidden="true" />
         <LanguageSwitch />
         <span className="tp-topbar__divider" aria-hidden="true" />
         {user ? (

@@ -1,0 +1,45 @@
+import { useTranslation } from 'react-i18next';
+import type { ApiInput } from '../../../../../shared/api/contract';
+import { getApi } from '../../../api/client';
+import { emptyCustomerForm, NEW_CUSTOMER_FIELDS, validateNewCustomerForm } from '../utils/customerForm';
+import { CustomerFormDialog } from './CustomerFormDialog';
+
+/**
+ * Captures a new customer into the rep's private sea. Checked as you type with the shared
+ * `createCustomerArgs` (minus the id, which the core makes), written locally first, so it works offline.
+ */
+export function CreateCustomerDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (id: string) => void;
+}) {
+  const { t } = useTranslation();
+  const save = async (input: ApiInput<'customers.create'>) => {
+    const { id } = await getApi().call('customers.create', input);
+    onCreated(id);
+  };
+  return (
+    <CustomerFormDialog
+      title={t('customerCreate.title')}
+      fields={NEW_CUSTOMER_FIELDS}
+      initialValues={emptyCustomerForm()}
+      validate={validateNewCustomerForm}
+      save={save}
+      onClose={onClose}
+      placeholders={{
+        name: t('customerCreate.namePlaceholder'),
+        creditCode: t('customerCreate.creditCodePlaceholder'),
+        phone: t('customerCreate.phonePlaceholder'),
+        website: t('customerCreate.websitePlaceholder'),
+        source: t('customerCreate.sourcePlaceholder'),
+      }}
+      hint={t('customerCreate.hint')}
+      submitLabel={t('customerCreate.submit')}
+      savingLabel={t('customerCreate.submitting')}
+      formTestId="customer-create-form"
+      submitTestId="customer-create-submit"
+    />
+  );
+}
