@@ -83,6 +83,31 @@ function upsertSql(info: TableInfo, keepVersion: boolean): string {
     ON CONFLICT ("id") DO UPDATE SET ${updates.join(', ')}`;
 }
 
+/** The SQL of each table's writes, built once: the statement cache is keyed by it. */
+const writeSql = Object.fromEntries(
+  Object.entries(infos).map(([wire, info]) => {
+    const names = info.columns.map((c) => `"${c.name}"`);
+    return [
+      wire,
+      {
+        upsert: upsertSql(info, false),
+        upsertKeepVersion: upsertSql(info, true),
+        insert: `INSERT INTO "${info.name}" (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+      },
+    ];
+  }),
+) as Record<SyncedTable, { upsert: string; upsertKeepVersion: string; insert: string }>;
+
+function bindValues(info: TableInfo, row: Record<string, unknown>): unknown[] {
+  const { columns } = info;
+  const values = new Array<unknown>(columns.length);
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    values[i] = c.toDb(row[c.key]);
+  }
+  return values;
+}
+
 /**
  * Writes a whole row, inserting or overwriting it. Never `INSERT OR REPLACE`: a replace deletes first,
  * which would cascade to the customer's contacts and follow-ups.
@@ -95,9 +120,25 @@ export function upsertRow<T extends SyncedTable>(
   row: RowOf[T],
   opts: { keepVersion?: boolean } = {},
 ): void {
-  const info = infos[table];
-  const values = info.columns.map((c) => c.toDb((row as Record<string, unknown>)[c.key]));
-  statement(db, upsertSql(info, opts.keepVersion ?? false)).run(values);
+  const sql = writeSql[table];
+  statement(db, opts.keepVersion ? sql.upsertKeepVersion : sql.upsert).run(
+    bindValues(infos[table], row as Record<string, unknown>),
+  );
+}
+
+/**
+ * Writes a row expected to be new (a full pull after its `clear`): a plain INSERT, cheaper than the
+ * upsert's conflict clause. A row that exists after all — pending work replayed between two pages, or
+ * acknowledged since — is overwritten as `upsertRow` would, so the result is the same either way.
+ */
+export function insertRow<T extends SyncedTable>(db: Database.Database, table: T, row: RowOf[T]): void {
+  const values = bindValues(infos[table], row as Record<string, unknown>);
+  try {
+    statement(db, writeSql[table].insert).run(values);
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw err;
+    statement(db, writeSql[table].upsert).run(values);
+  }
 }
 
 /** Applies a partial change to one row; unknown keys are refused rather than silently dropped. */

@@ -50,12 +50,15 @@ describe('device sync rounds, inbox and pokes (stand-in server)', () => {
   });
   afterAll(() => temp.remove());
 
-  async function open(server: FakeSyncServer, opts: { pokes?: boolean; login?: boolean } = {}) {
-    const dataDir = `${temp.dir}/${newId()}`;
+  async function open(
+    server: FakeSyncServer,
+    opts: { pokes?: boolean; login?: boolean; dataDir?: string; fetch?: typeof fetch } = {},
+  ) {
+    const dataDir = opts.dataDir ?? `${temp.dir}/${newId()}`;
     const events: ApiEvent[] = [];
     const core = await createClientCore({
       dataDir,
-      fetch: server.fetch,
+      fetch: opts.fetch ?? server.fetch,
       syncIntervalMs: 60_000,
       maxBackoffMs: 60_000,
       pokes: opts.pokes ?? false,
@@ -155,6 +158,70 @@ describe('device sync rounds, inbox and pokes (stand-in server)', () => {
     expect(status.lastError).not.toBeNull();
     expect(count(dataDir, 'SELECT count(*) FROM customers')).toBe(before);
     expect(count(dataDir, 'SELECT count(*) FROM contacts')).toBe(0);
+  });
+
+  it('asks for the next page while applying this one, never more than one page ahead', async () => {
+    const own = Array.from({ length: 13 }, (_, i) => testCustomer({ name: `流水线${i}`, ownerId: rep.id }));
+    const server = createFakeSyncServer(sessionUser, { users: [rep], customers: own });
+    server.pageSize = 4; // pages of 4, 4, 4, 3 operations
+    const dataDir = `${temp.dir}/${newId()}`;
+    // Pages applied on the device when each pull request leaves it, and requests unanswered at that moment.
+    const seen: { applied: number; inFlight: number }[] = [];
+    let inFlight = 0;
+    const watching: typeof fetch = async (input, init) => {
+      if (!String(input).endsWith('/sync/pull')) return server.fetch(input, init);
+      const db = openTestDatabase(dataDir, `users/${rep.id}.db`);
+      const round = getMeta(db, 'pull_round');
+      db.close();
+      seen.push({ applied: round ? (JSON.parse(round) as { pages: number }).pages : 0, inFlight });
+      inFlight += 1;
+      try {
+        await new Promise((r) => setTimeout(r, 20));
+        return await server.fetch(input, init);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    const { core } = await open(server, { dataDir, fetch: watching });
+    expect(await core.syncNow()).toMatchObject({ lastError: null });
+    expect(count(dataDir, 'SELECT count(*) FROM customers')).toBe(13);
+    // The first sync's four pages: page N+1 was asked for before page N was applied (a sequential agent
+    // would show 0, 1, 2, 3), and never while another request was still unanswered.
+    expect(seen.slice(0, 4)).toEqual([
+      { applied: 0, inFlight: 0 },
+      { applied: 0, inFlight: 0 },
+      { applied: 1, inFlight: 0 },
+      { applied: 2, inFlight: 0 },
+    ]);
+  });
+
+  it('refuses a page with one malformed row whole, naming the row and field', async () => {
+    const own = [testCustomer({ ownerId: rep.id })];
+    const server = createFakeSyncServer(sessionUser, { users: [rep], customers: own });
+    const { core, dataDir } = await open(server);
+    const good = testCustomer({ ownerId: rep.id, name: '新客户', version: 9 });
+    const bad = testCustomer({ ownerId: rep.id, name: '名'.repeat(201), version: 9 });
+    server.intercept = (path) =>
+      path === '/sync/pull'
+        ? Response.json({
+            cursor: 'next',
+            hasMore: false,
+            lastMutationId: 0,
+            patch: [
+              { op: 'put', table: 'customers', row: good },
+              { op: 'put', table: 'customers', row: bad },
+            ],
+            rejections: [],
+            conflicts: [],
+          })
+        : undefined;
+    const status = await core.syncNow();
+    expect(status.lastError).toMatchObject({
+      code: 'server_error',
+      message: expect.stringMatching(/^pull patch\[1\] customers\.name: /),
+    });
+    expect(count(dataDir, `SELECT count(*) FROM customers WHERE id = '${good.id}'`)).toBe(0);
+    expect(count(dataDir, `SELECT value FROM meta WHERE key = 'cursor'`)).not.toBe('next');
   });
 
   it('shows a stalled queue with the reason and retries with backoff until the server takes it', async () => {
