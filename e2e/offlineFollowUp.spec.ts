@@ -1,32 +1,10 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { ARTIFACTS, openDevice } from './support/devices';
 import { AppShell } from './pages/appShell';
 import { CustomerDetailPage } from './pages/customerDetailPage';
 import { CustomersPage } from './pages/customersPage';
 import { LoginPage } from './pages/loginPage';
-import {
-  createScratchDatabase,
-  startClientHost,
-  startSyncServer,
-  type ClientHostProcess,
-  type SyncServerProcess,
-} from './support/processes';
-
-const PASSWORD = 'tidepool123';
-const artifacts = 'e2e/artifacts';
-
-/** One device: its own client core process and its own browser context. */
-async function openDevice(
-  browser: Browser,
-  host: ClientHostProcess,
-  server: SyncServerProcess,
-  username: string,
-): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(host.url);
-  await new LoginPage(page).login(server.url, username, PASSWORD);
-  await new CustomersPage(page).waitForRows();
-  return page;
-}
+import { createScratchDatabase, startClientHost, startSyncServer } from './support/processes';
 
 test('a rep logs a follow-up offline; it reaches the server and the manager once back online', async ({
   browser,
@@ -36,13 +14,13 @@ test('a rep logs a follow-up offline; it reaches the server and the manager once
   const repHost = await startClientHost({ serverUrl: server.url });
   const managerHost = await startClientHost({ serverUrl: server.url });
   try {
-    const rep = await openDevice(browser, repHost, server, 'zhangwei');
+    const rep = await openDevice(browser, repHost, server.url, 'zhangwei');
     const repShell = new AppShell(rep);
     await repShell.expectOnline(true);
     await repShell.expectPending(0);
-    await rep.screenshot({ path: `${artifacts}/customer-list.zh-CN.png` });
+    await rep.screenshot({ path: `${ARTIFACTS}/customer-list.zh-CN.png` });
 
-    const manager = await openDevice(browser, managerHost, server, 'wangfang');
+    const manager = await openDevice(browser, managerHost, server.url, 'wangfang');
 
     // The network goes away: the sync server stops.
     await server.stop();
@@ -65,7 +43,7 @@ test('a rep logs a follow-up offline; it reaches the server and the manager once
       outcome: '意向明确',
       nextFollowUpDate: '2030-01-15',
     });
-    await rep.screenshot({ path: `${artifacts}/follow-up-form.zh-CN.png` });
+    await rep.screenshot({ path: `${ARTIFACTS}/follow-up-form.zh-CN.png` });
     await detail.submitFollowUp();
 
     // It shows at once, marked pending, and the indicator counts it while offline.
@@ -102,7 +80,7 @@ test('a rep logs a follow-up offline; it reaches the server and the manager once
     await rep.getByTestId('lang-switch').click();
     await repShell.goToCustomers();
     await customers.waitForRows();
-    await rep.screenshot({ path: `${artifacts}/customer-list.en.png` });
+    await rep.screenshot({ path: `${ARTIFACTS}/customer-list.en.png` });
   } finally {
     await repHost.stop();
     await managerHost.stop();

@@ -1,16 +1,13 @@
 import { expect, test } from '@playwright/test';
+import { ARTIFACTS, openDevice } from './support/devices';
 import { creditCodeCheckChar } from '../shared/domain/validators';
 import { AppShell } from './pages/appShell';
-import { CustomersPage } from './pages/customersPage';
-import { LoginPage } from './pages/loginPage';
 import {
   createScratchDatabase,
   startClientHost,
   startNetworkLink,
   startSyncServer,
 } from './support/processes';
-
-const artifacts = 'e2e/artifacts';
 
 test('offline, a rep captures a new customer and logs a visit through the quick-log shortcut; both reach the server', async ({
   browser,
@@ -20,10 +17,7 @@ test('offline, a rep captures a new customer and logs a visit through the quick-
   const link = await startNetworkLink(server.url);
   const host = await startClientHost({ serverUrl: link.url });
   try {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(host.url);
-    await new LoginPage(page).login(link.url, 'zhangwei', 'tidepool123');
-    await new CustomersPage(page).waitForRows();
+    const page = await openDevice(browser, host, link.url, 'zhangwei');
     const shell = new AppShell(page);
     link.cut();
 
@@ -57,7 +51,7 @@ test('offline, a rep captures a new customer and logs a visit through the quick-
     await expect(page.getByTestId('quick-log-customer')).toContainText(name);
     const content = '首次拜访：参观产线，对方计划三季度采购两台检测设备';
     await page.getByTestId('followup-content').fill(content);
-    await page.screenshot({ path: `${artifacts}/quick-log.zh-CN.png` });
+    await page.screenshot({ path: `${ARTIFACTS}/quick-log.zh-CN.png` });
     await page.keyboard.press('Control+Enter');
     await expect(page.getByTestId('quick-log-saved')).toBeVisible();
     await shell.expectPending(2);

@@ -1,32 +1,15 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { ARTIFACTS, openDevice } from './support/devices';
 import { AppShell } from './pages/appShell';
 import { CustomerDetailPage, CustomerEditor } from './pages/customerDetailPage';
 import { CustomersPage } from './pages/customersPage';
-import { LoginPage } from './pages/loginPage';
 import { SyncPage } from './pages/syncPage';
 import {
   createScratchDatabase,
   startClientHost,
   startNetworkLink,
   startSyncServer,
-  type ClientHostProcess,
 } from './support/processes';
-
-const PASSWORD = 'tidepool123';
-const artifacts = 'e2e/artifacts';
-
-async function openDevice(
-  browser: Browser,
-  host: ClientHostProcess,
-  serverUrl: string,
-  username: string,
-): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(host.url);
-  await new LoginPage(page).login(serverUrl, username, PASSWORD);
-  await new CustomersPage(page).waitForRows();
-  return page;
-}
 
 test('concurrent edits: different fields both survive, the same field becomes a conflict the rep resolves', async ({
   browser,
@@ -71,7 +54,7 @@ test('concurrent edits: different fields both survive, the same field becomes a 
     const conflict = inbox.item('conflict', '13911112222');
     await expect(conflict).toBeVisible();
     await expect(conflict).toContainText('13833334444');
-    await rep.screenshot({ path: `${artifacts}/inbox-conflict.zh-CN.png` });
+    await rep.screenshot({ path: `${ARTIFACTS}/inbox-conflict.zh-CN.png` });
 
     // "Apply mine" re-issues the rep's value on top of what the server has now.
     await inbox.applyMine(conflict);
