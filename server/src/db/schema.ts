@@ -230,6 +230,10 @@ export const contacts = pgTable(
   (t) => [
     index('contacts_org_version_idx').on(t.orgId, t.version),
     index('contacts_customer_idx').on(t.customerId),
+    // A full pull pages a customer's live contacts in (customer_id, id) order (server/src/sync/pull.ts).
+    index('contacts_customer_id_live_idx')
+      .on(t.customerId, t.id)
+      .where(sql`${t.deletedAt} is null`),
   ],
 );
 
@@ -260,6 +264,10 @@ export const followUps = pgTable(
   (t) => [
     index('follow_ups_org_version_idx').on(t.orgId, t.version),
     index('follow_ups_customer_idx').on(t.customerId, t.occurredAt),
+    // A full pull pages a customer's live follow-ups in (customer_id, id) order (server/src/sync/pull.ts).
+    index('follow_ups_customer_id_live_idx')
+      .on(t.customerId, t.id)
+      .where(sql`${t.deletedAt} is null`),
     check('follow_ups_type_ck', sql`${t.type} in ('visit', 'call', 'wechat', 'email', 'meeting', 'other')`),
   ],
 );

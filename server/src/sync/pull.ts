@@ -22,7 +22,8 @@ export const DEFAULT_PULL_LIMIT = 5000;
  * What the opaque cursor holds. Settled (`p` absent): the device has every change up to org version `v`
  * and the rejections up to mutation `m`. Mid-round (`p` present): a round towards version `v` is being
  * paged; `p.b` is its base version (null for a full pull), `p.t` the table index and `p.a` the last id
- * sent in that table (keyset paging).
+ * sent in that table (keyset paging). A full round pages contacts and follow-ups by (customer id, id),
+ * so its cursor also holds `p.c`, the customer id of the last child sent.
  */
 const cursorSchema = z
   .object({
@@ -37,6 +38,8 @@ const cursorSchema = z
           .min(0)
           .max(SYNCED_TABLES.length - 1),
         a: z.uuid().nullable(),
+        /** Full rounds in a child table: the customer id of the last row sent (keyset with `a`). */
+        c: z.uuid().optional(),
         /** Full rounds: rows sent so far and the round's total, for the progress bar. */
         s: z.int().nonnegative().optional(),
         n: z.int().nonnegative().optional(),
@@ -86,6 +89,8 @@ type Round = {
   target: number;
   table: number;
   after: string | null;
+  /** Full rounds in a child table: the customer id of the row `after` names. */
+  afterCustomer: string | null;
   firstPage: boolean;
   /** Mutation id delivered before this round (rejections after it are sent on the round's first page). */
   ackedBefore: number;
@@ -148,9 +153,20 @@ function pageQuery(table: SyncedTable, round: Round, scope: UserScope, limit: nu
   }
   // contacts, followUps: scoped through their customer.
   if (base === null) {
+    // Paged by (customer_id, id) through the live (customer_id, id) index: a page reads the children of
+    // consecutive customers, so each customer's scope check is made once per customer (Memoize) instead
+    // of once per row in random id order (docs/bench.md).
+    const afterKey =
+      round.after === null || round.afterCustomer === null
+        ? sql``
+        : // The bound on c.id is implied by the row comparison; it lets a merge join start both sides
+          // at the cursor instead of walking customers from the first one on every page.
+          sql`AND (x.customer_id, x.id) > (${round.afterCustomer}::uuid, ${round.after}::uuid)
+            AND c.id >= ${round.afterCustomer}::uuid`;
     return sql`SELECT ${cols} FROM ${from} x JOIN customers c ON c.id = x.customer_id
       WHERE x.org_id = ${org} AND x.deleted_at IS NULL AND x.version <= ${target}
-        AND ${visible('c', scope)} AND ${notMovedAfter('c', target)} ${tail}`;
+        AND ${visible('c', scope)} AND ${notMovedAfter('c', target)} ${afterKey}
+      ORDER BY x.customer_id, x.id LIMIT ${limit}`;
   }
   const entered = sql`EXISTS (SELECT 1 FROM ownership_history h WHERE h.customer_id = c.id AND h.version > ${base})`;
   const put = sql`(${visible('c', scope)} AND ${notMovedAfter('c', target)}
@@ -168,6 +184,11 @@ function pageQuery(table: SyncedTable, round: Round, scope: UserScope, limit: nu
       ${select} WHERE x.customer_id IN (${movedOrDeleted}) AND x.version <= ${base}
         AND (${put} OR ${gone('c', scope, base)}) ${after}
     ) x ORDER BY x.id LIMIT ${limit}`;
+}
+
+/** Contacts and follow-ups: scoped through their customer, paged by (customer id, id) in a full round. */
+function isChildTable(table: SyncedTable): boolean {
+  return table === 'contacts' || table === 'followUps';
 }
 
 function toOp(table: SyncedTable, row: DbRow): PatchOp {
@@ -306,8 +327,18 @@ async function readPage(
   // A cursor of another user, or from before the database was reset (newer than the org, or acknowledging
   // mutations this database never processed), restarts with a full pull rather than looping on an error
   // (electric-sql #1552). The device keeps its outbox across the `clear` (docs/sync-protocol.md "Reset").
+  // A full round's cursor inside a child table without `p.c` (issued before those tables were paged by
+  // customer) cannot be continued in the new order: it restarts the full pull too.
+  const keysetOk =
+    cursor?.p === undefined ||
+    cursor.p.b !== null ||
+    cursor.p.a === null ||
+    cursor.p.c !== undefined ||
+    !isChildTable(SYNCED_TABLES[cursor.p.t] as SyncedTable);
   const usable =
-    cursor !== null && cursor.u === user.id && cursor.v <= org.version && cursor.m <= acked ? cursor : null;
+    cursor !== null && cursor.u === user.id && cursor.v <= org.version && cursor.m <= acked && keysetOk
+      ? cursor
+      : null;
   const round: Round =
     usable?.p !== undefined
       ? {
@@ -315,6 +346,7 @@ async function readPage(
           target: usable.v,
           table: usable.p.t,
           after: usable.p.a,
+          afterCustomer: usable.p.c ?? null,
           firstPage: false,
           ackedBefore: usable.m,
           lastMutationId: usable.m,
@@ -328,6 +360,7 @@ async function readPage(
           target: org.version,
           table: 0,
           after: null,
+          afterCustomer: null,
           firstPage: true,
           ackedBefore: usable?.m ?? 0,
           lastMutationId: acked,
@@ -356,7 +389,11 @@ async function readPage(
   const pageOf = (t: number, rowLimit: number) =>
     pageQuery(
       SYNCED_TABLES[t] as SyncedTable,
-      { ...round, after: t === round.table ? round.after : null },
+      {
+        ...round,
+        after: t === round.table ? round.after : null,
+        afterCustomer: t === round.table ? round.afterCustomer : null,
+      },
       scope,
       rowLimit,
     );
@@ -385,6 +422,10 @@ async function readPage(
     if (remaining === 0) {
       const last = rows[rows.length - 1];
       next = { ...next, p: { b: round.base, t, a: last ? String(last.id) : round.after } };
+      if (full && isChildTable(table) && next.p) {
+        const c = last ? String(last.customerId) : round.afterCustomer;
+        if (c !== null) next.p.c = c;
+      }
       hasMore = true;
       break;
     }

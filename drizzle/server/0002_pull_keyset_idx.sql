@@ -1,0 +1,2 @@
+CREATE INDEX "contacts_customer_id_live_idx" ON "contacts" USING btree ("customer_id","id") WHERE "contacts"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "follow_ups_customer_id_live_idx" ON "follow_ups" USING btree ("customer_id","id") WHERE "follow_ups"."deleted_at" is null;
