@@ -42,6 +42,21 @@ test('offline, a rep captures a new customer and logs a visit through the quick-
     await expect(page.getByTestId('customer-name')).toHaveText(name);
     await shell.expectPending(1);
 
+    // The person met there, with a malformed email refused inline first.
+    await page.getByTestId('add-contact').click();
+    await expect(page.getByTestId('contact-form')).toBeVisible();
+    await page.getByTestId('contact-field-name').fill('陈静');
+    await page.getByTestId('contact-field-title').fill('采购经理');
+    await page.getByTestId('contact-field-email').fill('chenjing@');
+    await page.getByTestId('contact-submit').click();
+    await expect(page.getByTestId('error-email')).toBeVisible();
+    await page.getByTestId('contact-field-email').fill('chenjing@example.cn');
+    await page.getByTestId('contact-field-isPrimary').check();
+    await page.getByTestId('contact-submit').click();
+    await expect(page.getByTestId('contact-form')).toHaveCount(0);
+    await expect(page.getByTestId('contact-list')).toContainText('陈静');
+    await shell.expectPending(2);
+
     // After the visit: one shortcut, a Chinese substring finds the customer, one keystroke saves.
     await page.keyboard.press('Control+k');
     await page.getByTestId('quick-log-search').fill('精密仪器');
@@ -54,7 +69,7 @@ test('offline, a rep captures a new customer and logs a visit through the quick-
     await page.screenshot({ path: `${ARTIFACTS}/quick-log.zh-CN.png` });
     await page.keyboard.press('Control+Enter');
     await expect(page.getByTestId('quick-log-saved')).toBeVisible();
-    await shell.expectPending(2);
+    await shell.expectPending(3);
 
     link.restore();
     await shell.syncNow();

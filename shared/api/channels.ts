@@ -11,6 +11,7 @@ export const API_CHANNELS = [
   'customers.create',
   'customers.update',
   'followUps.log',
+  'contacts.add',
   'customers.transfer',
   'users.list',
   'inbox.list',

@@ -7,7 +7,13 @@ import {
   CUSTOMER_STATUSES,
   followUpRowSchema,
 } from '../domain/rows';
-import { createCustomerArgs, logFollowUpInput, transferCustomerArgs, updateCustomerArgs } from '../mutations';
+import {
+  addContactInput,
+  createCustomerArgs,
+  logFollowUpInput,
+  transferCustomerArgs,
+  updateCustomerArgs,
+} from '../mutations';
 import { sessionUserSchema } from '../sync/protocol';
 
 /**
@@ -148,6 +154,7 @@ export const apiContract = {
   'customers.create': { input: createCustomerArgs.omit({ id: true }), output: idInput },
   'customers.update': { input: updateCustomerArgs, output: idInput },
   'followUps.log': { input: logFollowUpInput, output: idInput },
+  'contacts.add': { input: addContactInput, output: idInput },
   'customers.transfer': { input: transferCustomerArgs, output: z.object({ id: z.uuid() }) },
   'users.list': { input: empty, output: z.array(userItemSchema) },
   'inbox.list': { input: empty, output: z.array(inboxItemSchema) },

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { addContact } from './contacts';
 import { createCustomer, transferCustomer, updateCustomer } from './customers';
 import { logFollowUp } from './followUps';
 import type { MutationDef, Reads } from './types';
@@ -12,6 +13,7 @@ export const mutations = {
   updateCustomer,
   transferCustomer,
   logFollowUp,
+  addContact,
 } as const;
 
 export type MutationName = keyof typeof mutations;
@@ -31,3 +33,4 @@ export function getMutation(name: MutationName): MutationDef<string, unknown, Re
 export * from './types';
 export * from './customers';
 export * from './followUps';
+export * from './contacts';

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { CustomerRow } from '../domain/rows';
-import { logFollowUp, mergeFields, transferCustomer, updateCustomer, type MutationContext } from './index';
+import {
+  addContact,
+  logFollowUp,
+  mergeFields,
+  transferCustomer,
+  updateCustomer,
+  type MutationContext,
+} from './index';
 
 const orgId = newId();
 const me = newId();
@@ -214,5 +221,44 @@ describe('transferCustomer', () => {
     expect(errorOf(() => transferCustomer.plan(args, { customer: target, target: rep }, manager)).field).toBe(
       'toUserId',
     );
+  });
+});
+
+describe('addContact', () => {
+  const target = customer();
+  const args = addContact.args.parse({
+    id: newId(),
+    customerId: target.id,
+    name: '陈静',
+    email: '',
+    isPrimary: true,
+  });
+
+  it('adds the contact to a customer of the user’s scope, blanks as null', () => {
+    expect(addContact.plan(args, { customer: target, existing: undefined }, ctx)).toEqual([
+      {
+        kind: 'insert',
+        table: 'contacts',
+        row: expect.objectContaining({
+          name: '陈静',
+          email: null,
+          isPrimary: true,
+          customerId: target.id,
+          orgId,
+        }),
+      },
+    ]);
+  });
+
+  it('refuses a customer outside the scope and a malformed email, naming the field', () => {
+    const err = errorOf(() =>
+      addContact.plan(
+        args,
+        { customer: customer({ id: target.id, ownerId: other }), existing: undefined },
+        ctx,
+      ),
+    );
+    expect(err.field).toBe('customerId');
+    expect(addContact.args.safeParse({ ...args, email: 'nope' }).error?.issues[0]?.path).toEqual(['email']);
   });
 });

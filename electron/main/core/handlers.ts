@@ -79,6 +79,12 @@ export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandl
       write(ws, 'logFollowUp', { ...input, id });
       return { id };
     },
+    'contacts.add': (input) => {
+      const ws = account.require();
+      const id = newId(now());
+      write(ws, 'addContact', { ...input, id });
+      return { id };
+    },
     'sync.status': () => account.require().agent.status(),
     'sync.now': () => account.require().agent.syncNow(),
   };

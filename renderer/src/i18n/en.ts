@@ -158,6 +158,20 @@ export const en: Messages = {
     notFound: 'This customer is not in your private sea any more (transferred or recycled).',
     backToList: 'Back to customers',
   },
+  contact: {
+    add: 'Add contact',
+    addTitle: 'Add a contact · {{customer}}',
+    optional: 'optional',
+    saved: 'Contact added',
+    fields: {
+      name: 'Name',
+      title: 'Title',
+      phone: 'Phone',
+      email: 'Email',
+      wechat: 'WeChat ID',
+      isPrimary: 'Primary contact',
+    },
+  },
   inbox: {
     title: 'Conflicts and rejected changes',
     subtitle:
@@ -186,6 +200,7 @@ export const en: Messages = {
       createCustomer: 'New customer',
       updateCustomer: 'Customer edit',
       transferCustomer: 'Customer transfer',
+      addContact: 'New contact',
       logFollowUp: 'Follow-up',
     },
     reasons: {
@@ -283,6 +298,7 @@ export const en: Messages = {
     future: 'A follow-up cannot be in the future',
     invalid: 'Invalid value',
     invalidUrl: 'The address must start with http:// or https://',
+    invalidEmail: 'Enter a valid email address',
     invalidPhone: 'Enter a mobile number (11 digits) or a landline with area code',
     invalidWebsite: 'Enter a valid web address, e.g. www.example.com',
     invalidCreditCode: 'A unified social credit code has 18 characters and a valid check character',

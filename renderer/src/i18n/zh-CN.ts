@@ -157,6 +157,20 @@ export const zhCN = {
     notFound: '找不到该客户，它可能已被转移或回收到公海。',
     backToList: '返回客户列表',
   },
+  contact: {
+    add: '添加联系人',
+    addTitle: '添加联系人 · {{customer}}',
+    optional: '选填',
+    saved: '联系人已添加',
+    fields: {
+      name: '姓名',
+      title: '职务',
+      phone: '电话',
+      email: '邮箱',
+      wechat: '微信号',
+      isPrimary: '设为主要联系人',
+    },
+  },
   inbox: {
     title: '冲突与被拒绝的更改',
     subtitle: '这些更改没有原样保存到服务器。你的内容都保留着，请逐条决定如何处理。',
@@ -183,6 +197,7 @@ export const zhCN = {
       createCustomer: '新建客户',
       updateCustomer: '修改客户资料',
       transferCustomer: '转移客户',
+      addContact: '添加联系人',
       logFollowUp: '记录跟进',
     },
     reasons: {
@@ -280,6 +295,7 @@ export const zhCN = {
     future: '跟进时间不能晚于现在',
     invalid: '格式不正确',
     invalidUrl: '地址须以 http:// 或 https:// 开头',
+    invalidEmail: '请输入有效的邮箱地址',
     invalidPhone: '请输入手机号（11 位）或带区号的座机号',
     invalidWebsite: '请输入有效的网址，例如 www.example.com',
     invalidCreditCode: '统一社会信用代码应为 18 位且校验位正确',

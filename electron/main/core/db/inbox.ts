@@ -16,7 +16,8 @@ import { statement } from './statements';
 export function mutationCustomerId(name: string, args: unknown): string | null {
   if (typeof args !== 'object' || args === null) return null;
   const a = args as Record<string, unknown>;
-  const id = name === 'logFollowUp' || name === 'transferCustomer' ? a.customerId : a.id;
+  // A customer's own mutations name it `id`; those about its follow-ups, contacts or owner, `customerId`.
+  const id = name === 'createCustomer' || name === 'updateCustomer' ? a.id : a.customerId;
   return typeof id === 'string' ? id : null;
 }
 

@@ -12,6 +12,7 @@ import { useNow } from '../../shell/hooks/useNow';
 import { useCustomerDetail, type CustomerDetail } from '../hooks/useCustomerDetail';
 import { canTransfer } from '../utils/transferForm';
 import { CompanyMark, LevelBadge, StatusBadge } from './CustomerBadges';
+import { AddContactDialog } from './AddContactDialog';
 import { EditCustomerDialog } from './EditCustomerDialog';
 import { TransferCustomerDialog } from './TransferCustomerDialog';
 
@@ -31,6 +32,7 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
   const [logging, setLogging] = useState(false);
   const [editing, setEditing] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const [addingContact, setAddingContact] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
   const back = (
@@ -156,6 +158,15 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
               {t('customer.contacts')}
               <span className="tp-card__count">{formatNumber(detail.contacts.length, locale)}</span>
             </h2>
+            <Button
+              variant="ghost"
+              size="sm"
+              icon="plus"
+              onClick={() => setAddingContact(true)}
+              data-testid="add-contact"
+            >
+              {t('contact.add')}
+            </Button>
           </header>
           <Contacts contacts={detail.contacts} />
         </section>
@@ -177,6 +188,17 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
             setEditing(false);
             setNotice(t('customerEdit.saved'));
             // The core wrote the edit locally (with the outbox entry): reload shows it at once.
+            invalidate();
+          }}
+        />
+      ) : null}
+      {addingContact ? (
+        <AddContactDialog
+          customer={customer}
+          onClose={() => setAddingContact(false)}
+          onSaved={() => {
+            setAddingContact(false);
+            setNotice(t('contact.saved'));
             invalidate();
           }}
         />
