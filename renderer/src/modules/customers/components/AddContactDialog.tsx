@@ -4,6 +4,7 @@ import type { AppErrorData } from '../../../../../shared/errors';
 import { toAppErrorData } from '../../../api/apiError';
 import { getApi } from '../../../api/client';
 import { useErrorText } from '../../../i18n/useErrorText';
+import { useFieldError } from '../../../i18n/useFieldError';
 import { Dialog, ErrorBanner, FormField, FormFooter } from '../../../ui';
 import {
   CONTACT_FORM_FIELDS,
@@ -35,12 +36,15 @@ export function AddContactDialog({
   const [serverError, setServerError] = useState<AppErrorData | null>(null);
 
   const { errors } = validateContactForm(customer.id, values);
-  const errorFor = (f: ContactFormField): string | null => {
-    const p = errors[f];
-    if (p && (touched[f] || submitted)) return t(`validation.${p.key}`, p.params ?? {});
-    if (serverError?.field === f) return errorText({ ...serverError, field: undefined });
-    return null;
-  };
+  const errorFor = useFieldError<ContactFormField>({
+    problems: errors,
+    touched,
+    submitted,
+    serverError,
+    serverField: (CONTACT_FORM_FIELDS as readonly string[]).includes(serverError?.field ?? '')
+      ? (serverError?.field as ContactFormField)
+      : null,
+  });
 
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();

@@ -4,6 +4,7 @@ import { CUSTOMER_LEVELS, CUSTOMER_STATUSES } from '../../../../../shared/domain
 import type { AppErrorData } from '../../../../../shared/errors';
 import { toAppErrorData } from '../../../api/apiError';
 import { useErrorText } from '../../../i18n/useErrorText';
+import { useFieldError } from '../../../i18n/useFieldError';
 import {
   Dialog,
   ErrorBanner,
@@ -172,12 +173,13 @@ export function CustomerFormDialog<Input>({
   const { errors } = useMemo(() => validate(values), [validate, values]);
   const serverField = customerFormFieldOf(serverError?.field);
 
-  const errorFor = (f: CustomerFormField): string | null => {
-    const p = errors[f];
-    if (p && (touched[f] || submitted)) return t(`validation.${p.key}`, p.params ?? {});
-    if (serverField === f && serverError) return errorText({ ...serverError, field: undefined });
-    return null;
-  };
+  const errorFor = useFieldError<CustomerFormField>({
+    problems: errors,
+    touched,
+    submitted,
+    serverError,
+    serverField,
+  });
 
   const onChange = (f: CustomerFormField, value: string) => {
     setValues((v) => ({ ...v, [f]: value }));

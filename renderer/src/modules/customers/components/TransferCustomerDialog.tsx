@@ -7,6 +7,7 @@ import { toAppErrorData } from '../../../api/apiError';
 import { getApi } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
 import { useErrorText } from '../../../i18n/useErrorText';
+import { useFieldError } from '../../../i18n/useFieldError';
 import { describedBy, Dialog, ErrorBanner, Field, FormField, FormFooter, Icon, Spinner } from '../../../ui';
 import { transferCandidates, validateTransferForm } from '../utils/transferForm';
 
@@ -58,12 +59,14 @@ export function TransferCustomerDialog({
     [users, me, customer.ownerId, query, locale],
   );
   const { errors } = validateTransferForm(customer.id, toUserId, reason);
-  const errorFor = (f: 'toUserId' | 'reason'): string | null => {
-    const p = errors[f];
-    if (p && (touched[f] || submitted)) return t(`validation.${p.key}`, p.params ?? {});
-    if (serverError?.field === f) return errorText({ ...serverError, field: undefined });
-    return null;
-  };
+  const errorFor = useFieldError<'toUserId' | 'reason'>({
+    problems: errors,
+    touched,
+    submitted,
+    serverError,
+    serverField:
+      serverError?.field === 'toUserId' || serverError?.field === 'reason' ? serverError.field : null,
+  });
 
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
