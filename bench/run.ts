@@ -7,11 +7,19 @@ import { selectSuites, type Suite } from './lib/suite';
 import { devices200 } from './suites/devices200';
 import { initialSync } from './suites/initialSync';
 import { instances2 } from './suites/instances2';
+import { localRead } from './suites/localRead';
 import { localWrite } from './suites/localWrite';
 import { serverPush } from './suites/serverPush';
 
 /** Every suite, in the order they run (cheapest first, so a --quick smoke fails fast). */
-export const SUITES: readonly Suite[] = [localWrite, serverPush, devices200, instances2, initialSync];
+export const SUITES: readonly Suite[] = [
+  localWrite,
+  localRead,
+  serverPush,
+  devices200,
+  instances2,
+  initialSync,
+];
 
 const USAGE = `npm run bench -- [--quick] [--only <figure prefix>] [--json FILE] [--prof DIR]
   --quick   smaller sizes: a smoke run CI can afford (full sizes by default)

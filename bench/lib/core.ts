@@ -12,18 +12,6 @@ export async function callCore(core: ClientCore, channel: string, input: unknown
   return result.data;
 }
 
-/** A fetch that can be switched off, to keep a core's sync agent from touching the network while timed. */
-export function switchableFetch(): { fetch: typeof fetch; offline: boolean } {
-  const state = {
-    offline: false,
-    fetch: ((input: string | URL | Request, init?: RequestInit) => {
-      if (state.offline) return Promise.reject(new TypeError('fetch failed: bench switched the network off'));
-      return fetch(input, init);
-    }) as typeof fetch,
-  };
-  return state;
-}
-
 /** Starts a client core on a fresh data folder, with periodic sync effectively off (the bench drives it). */
 export async function startCore(dataDir: string, fetchImpl?: typeof fetch): Promise<ClientCore> {
   return createClientCore({
@@ -35,21 +23,22 @@ export async function startCore(dataDir: string, fetchImpl?: typeof fetch): Prom
 }
 
 /**
- * Row counts of a user's device database (docs/client.md: `<dataDir>/users/<userId>.db`), read-only,
- * after the core is closed: how the bench checks a sync really delivered every row.
+ * Row counts of a user's device database (docs/client.md: `<dataDir>/users/<userId>.db`) by SQLite table
+ * name (`follow_ups`, `outbox`, …), read-only, after the core is closed: how the bench checks a sync
+ * really delivered every row.
  */
 export function countDeviceRows(dataDir: string, userId: string): Record<string, number> {
   const db = new Database(join(dataDir, 'users', `${userId}.db`), { readonly: true });
   try {
     const count = (table: string) =>
       (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return {
-      users: count('users'),
-      customers: count('customers'),
-      contacts: count('contacts'),
-      followUps: count('follow_ups'),
-      outbox: count('outbox'),
-    };
+    const tables = db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%search%' AND name NOT LIKE '__drizzle%'`,
+      )
+      .pluck()
+      .all() as string[];
+    return Object.fromEntries(tables.map((t) => [t, count(`"${t}"`)]));
   } finally {
     db.close();
   }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { DEFAULT_SETTINGS } from '../../shared/domain/settings';
 import { hashPassword } from '../../server/src/auth/passwords';
 import { DEMO_PASSWORD } from '../../server/src/seed/demo';
 
@@ -30,8 +31,12 @@ export type BenchOrgShape = {
  * PostgreSQL runs at its own bulk speed: 650k rows in seconds, where the demo seeder's JSON batches would
  * take minutes. Shape: one team; a manager `manager` and reps `rep0001…` in it, all with BENCH_PASSWORD;
  * every rep owns `customersPerRep` private-sea customers, each with its contacts and follow-ups and an
- * ownership-history row, all at version 1 like the demo seed. Rows are synthetic but valid for the
- * shared row schemas (a pull checks every row it receives).
+ * ownership-history row, all at version 1 like the demo seed; the org has the default settings. Rows are
+ * synthetic but valid for the shared row schemas (a pull checks every row it receives).
+ *
+ * Columns that only some server schemas have are filled when present (the server's migrations decide):
+ * `phone_norm` (protocol 3's phone uniqueness key) and the `settings` table. Everything else new is
+ * nullable or has a default (`customers.kind` = 'customer').
  */
 export async function seedBenchOrg(pool: pg.Pool, shape: BenchOrgShape): Promise<BenchOrg> {
   const now = shape.now ?? Date.now();
@@ -63,6 +68,31 @@ export async function seedBenchOrg(pool: pg.Pool, shape: BenchOrgShape): Promise
              SELECT 'rep' || lpad(g::text, 4, '0'), '销售' || g, 'rep' FROM generate_series(1, $5::int) g) u`,
       [orgId, teamId, hash, since, shape.reps],
     );
+    const customerColumns = new Set(
+      (
+        await client.query<{ column_name: string }>(
+          `SELECT column_name FROM information_schema.columns WHERE table_name = 'customers'`,
+        )
+      ).rows.map((r) => r.column_name),
+    );
+    const hasSettings =
+      (await client.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'settings'`))
+        .rowCount === 1;
+    if (hasSettings) {
+      await client.query(
+        `INSERT INTO settings (id, org_id, stages, follow_up_types, lost_reasons, follow_up_edit_window_hours,
+           updated_at, version)
+         VALUES ($1, $1, $2, $3, $4, $5, $6, 1)`,
+        [
+          orgId,
+          JSON.stringify(DEFAULT_SETTINGS.stages),
+          JSON.stringify(DEFAULT_SETTINGS.followUpTypes),
+          JSON.stringify(DEFAULT_SETTINGS.lostReasons),
+          DEFAULT_SETTINGS.followUpEditWindowHours,
+          since,
+        ],
+      );
+    }
     await client.query(
       `INSERT INTO customers (id, org_id, name, name_norm, short_name, credit_code, industry, region, address, phone,
          website, source, status, level, owner_id, pool_state, claimed_at, last_follow_up_at, last_deal_at, attrs,
@@ -77,6 +107,9 @@ export async function seedBenchOrg(pool: pg.Pool, shape: BenchOrgShape): Promise
        CROSS JOIN generate_series(1, $2::int) g`,
       [orgId, shape.customersPerRep, since, now],
     );
+    // The phones above are already normalised (11 digits), so the uniqueness key is the phone itself.
+    if (customerColumns.has('phone_norm'))
+      await client.query(`UPDATE customers SET phone_norm = phone WHERE org_id = $1`, [orgId]);
     await client.query(
       `INSERT INTO contacts (id, org_id, customer_id, name, title, phone, email, wechat, is_primary, created_at,
          updated_at, version, deleted_at)

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SyncStatus } from '../../shared/api/contract';
-import { callCore, countDeviceRows, startCore, switchableFetch } from '../lib/core';
+import { generateBook } from '../lib/book';
+import { callCore, countDeviceRows } from '../lib/core';
+import { createOfflineDevice } from '../lib/device';
 import { figure, percentile, type Measured } from '../lib/figures';
-import { createScratchDatabase, startServerProcess } from '../lib/postgres';
-import { openRawClientSchema, tableColumns } from '../lib/rawSqlite';
-import { BENCH_PASSWORD, seedBenchOrg } from '../lib/seed';
+import { openRawClientSchema } from '../lib/rawSqlite';
 import type { Suite } from '../lib/suite';
 
 const WARMUP = 200;
@@ -17,6 +17,7 @@ function followUpInput(customerId: string, n: number) {
   return {
     customerId,
     contactId: null,
+    opportunityId: null,
     type: 'visit' as const,
     content: `上门拜访 #${n}：客户对新款设备感兴趣，约定下周演示。`,
     outcome: '有意向',
@@ -32,9 +33,8 @@ function followUpInput(customerId: string, n: number) {
  */
 function rawFollowUpWriter(dir: string): { write(n: number): number; close(): void } {
   const db = openRawClientSchema(join(dir, 'raw-local.db'));
-  const customerColumns = tableColumns(db, 'customers');
-  const customer: Record<string, unknown> = Object.fromEntries(customerColumns.map((c) => [c, null]));
-  Object.assign(customer, {
+  // The columns not named here take their defaults (kind = 'customer') or stay NULL.
+  const customer = {
     id: randomUUID(),
     org_id: randomUUID(),
     name: '上海恒瑞精密机械有限公司',
@@ -44,9 +44,10 @@ function rawFollowUpWriter(dir: string): { write(n: number): number; close(): vo
     created_at: Date.now(),
     updated_at: Date.now(),
     version: 1,
-  });
+  };
+  const columns = Object.keys(customer);
   db.prepare(
-    `INSERT INTO customers (${customerColumns.join(', ')}) VALUES (${customerColumns.map((c) => `@${c}`).join(', ')})`,
+    `INSERT INTO customers (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
   ).run(customer);
   const insert =
     db.prepare(`INSERT INTO follow_ups (id, org_id, customer_id, contact_id, author_id, type, content, outcome,
@@ -77,53 +78,32 @@ function rawFollowUpWriter(dir: string): { write(n: number): number; close(): vo
 /**
  * Figure 2 (issue 3): a rep logging a follow-up on the device: the `followUps.log` channel through
  * `dispatch` (contract validation, the shared mutator's validation and plan, the row, the customer's
- * lastFollowUpAt and the outbox entry in one SQLite transaction). The core signs in and syncs a small
- * book first, then its network is switched off so no sync runs during the timed writes (an offline rep).
+ * lastFollowUpAt and the outbox entry in one SQLite transaction). The device holds a small book (500
+ * customers, 1,000 contacts, 2,500 follow-ups, written as a first sync writes them, bench/lib/device.ts)
+ * and is offline, as a rep in a car park: no sync runs during the timed writes, and no server or
+ * PostgreSQL is needed (`--only local.` runs anywhere).
  */
 export const localWrite: Suite = {
   figures: ['local.follow_up_write.p95_ms'],
   async run(ctx) {
     const writes = ctx.quick ? 500 : 2_000;
-    const scratch = await createScratchDatabase();
     const dir = mkdtempSync(join(tmpdir(), 'tidepool-bench-'));
-    let stopServer: (() => Promise<void>) | null = null;
     try {
-      const org = await seedBenchOrg(scratch.pool, {
-        reps: 1,
-        customersPerRep: 500,
+      const device = await createOfflineDevice(dir, {
+        customers: generateBook(500),
         contactsPerCustomer: 2,
         followUpsPerCustomer: 5,
       });
-      const rep = org.reps[0]!;
-      const server = await startServerProcess(scratch.url);
-      stopServer = server.stop;
-      const net = switchableFetch();
-      const dataDir = join(dir, 'device');
-      const core = await startCore(dataDir, net.fetch);
       const samples: number[] = [];
       const rawSamples: number[] = [];
       try {
-        await callCore(core, 'session.login', {
-          serverUrl: server.url,
-          username: rep.username,
-          password: BENCH_PASSWORD,
-        });
-        const synced = await core.syncNow();
-        if (synced.lastError) throw new Error(`sync before writing failed: ${synced.lastError.message}`);
-        net.offline = true;
-        const list = (await callCore(core, 'customers.list', {
-          offset: 0,
-          limit: 100,
-          sort: { column: 'name', desc: false },
-        })) as { rows: { id: string }[] };
-        const ids = list.rows.map((r) => r.id);
-        if (ids.length === 0) throw new Error('no customers on the device');
+        const ids = device.customerIds.slice(0, 100);
         const raw = rawFollowUpWriter(dir);
         try {
           for (let i = 0; i < WARMUP + writes; i++) {
             const input = followUpInput(ids[i % ids.length]!, i);
             const started = performance.now();
-            await callCore(core, 'followUps.log', input);
+            await callCore(device.core, 'followUps.log', input);
             const ms = performance.now() - started;
             const rawMs = raw.write(i);
             if (i >= WARMUP) {
@@ -134,13 +114,13 @@ export const localWrite: Suite = {
         } finally {
           raw.close();
         }
-        const status = (await callCore(core, 'sync.status', {})) as SyncStatus;
+        const status = (await callCore(device.core, 'sync.status', {})) as SyncStatus;
         if (status.pending !== WARMUP + writes)
           throw new Error(`outbox holds ${status.pending}, expected ${WARMUP + writes}`);
       } finally {
-        await core.close();
+        await device.close();
       }
-      const counts = countDeviceRows(dataDir, rep.id);
+      const counts = countDeviceRows(device.dataDir, device.user.id);
       if (counts.outbox !== WARMUP + writes)
         throw new Error(`outbox rows ${counts.outbox}, expected ${WARMUP + writes}`);
       const p95 = percentile(samples, 95);
@@ -158,8 +138,6 @@ export const localWrite: Suite = {
         }),
       ] satisfies Measured[];
     } finally {
-      await stopServer?.();
-      await scratch.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   },

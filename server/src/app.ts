@@ -10,6 +10,7 @@ import type { ServerDb } from './db/database';
 import { createLoginThrottle, type LoginThrottle } from './auth/rateLimit';
 import { authenticate, login, logout, type AuthSession } from './auth/sessions';
 import { isId } from '../../shared/ids';
+import { handleDuplicateCheck } from './sync/duplicates';
 import { PokeHub } from './sync/pokes';
 import { handlePull } from './sync/pull';
 import { handlePush } from './sync/push';
@@ -65,7 +66,7 @@ function bearerToken(request: FastifyRequest): string {
 
 /**
  * The sync server's HTTP app (the fixed API of the brief): /health, /auth/login, /auth/logout,
- * /sync/push, /sync/pull, and the poke stream /sync/events. Every error answers
+ * /sync/push, /sync/pull, the poke stream /sync/events, and the duplicate check /customers/duplicates. Every error answers
  * `{"error": {code, message, field?, params?}}`.
  */
 export function buildServer(options: BuildServerOptions): FastifyInstance {
@@ -176,6 +177,15 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       'pull',
     );
     return response;
+  });
+
+  /**
+   * POST /customers/duplicates (Bearer): uniqueness at capture, online (protocol 3). Which of the given
+   * name / credit code / phone a live customer of the org already holds, and who holds it.
+   */
+  app.post('/customers/duplicates', async (request) => {
+    const session = await requireSession(request);
+    return handleDuplicateCheck(db, session.user, request.body);
   });
 
   /**

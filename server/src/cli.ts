@@ -2,7 +2,12 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildServer } from './app';
 import { openServerDatabase } from './db/database';
-import { clearDatabase, isDatabaseEmpty, seedDemo } from './seed/demo';
+import { clearDatabase, isDatabaseEmpty, seedDemo, type DemoSummary } from './seed/demo';
+
+/** One line about what the demo seed wrote (stderr: stdout carries only the ready line). */
+function describeSeed(s: DemoSummary): string {
+  return `${s.customers} customers (${s.publicCustomers} in the public sea), ${s.contacts} contacts, ${s.followUps} follow-ups, ${s.leads} leads, ${s.opportunities} opportunities, ${s.tasks} open tasks`;
+}
 
 /**
  * `tsx server/src/cli.ts [--port 4400] [--host 127.0.0.1] [--data-dir .tidepool/server]
@@ -38,15 +43,9 @@ async function main(): Promise<void> {
   });
   if (values['reset-demo']) {
     await clearDatabase(db);
-    const summary = await seedDemo(db, { customers: demoCustomers });
-    console.error(
-      `Demo data reset: ${summary.customers} customers, ${summary.contacts} contacts, ${summary.followUps} follow-ups`,
-    );
+    console.error(`Demo data reset: ${describeSeed(await seedDemo(db, { customers: demoCustomers }))}`);
   } else if (!values['no-seed'] && (await isDatabaseEmpty(db))) {
-    const summary = await seedDemo(db, { customers: demoCustomers });
-    console.error(
-      `Demo data seeded: ${summary.customers} customers, ${summary.contacts} contacts, ${summary.followUps} follow-ups`,
-    );
+    console.error(`Demo data seeded: ${describeSeed(await seedDemo(db, { customers: demoCustomers }))}`);
   }
   if (values['exit-after-seed']) {
     await db.close();

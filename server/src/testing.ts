@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { AppErrorData } from '../../shared/errors';
+import { newId } from '../../shared/ids';
+import {
+  PROTOCOL_VERSION,
+  pullResponseSchema,
+  type PatchOp,
+  type PullResponse,
+  type PushResponse,
+} from '../../shared/sync/protocol';
 import { buildServer } from './app';
 import { openServerDatabase, type DbRow, type ServerDb } from './db/database';
 import { DEMO_PASSWORD, seedDemo, type DemoSummary } from './seed/demo';
@@ -31,12 +40,17 @@ async function dropLeftovers(admin: pg.Client): Promise<void> {
 export type TestDatabase = { db: ServerDb; url?: string; close(): Promise<void> };
 
 /**
- * A fresh, migrated, empty server database: PGlite in memory by default, or a uniquely named database on
- * the local PostgreSQL when TIDEPOOL_TEST_DB=postgres, dropped again by close().
+ * A fresh, migrated, empty server database: PGlite in memory by default (in `dataDir` when given, so a
+ * test can open it again), or a uniquely named database on the local PostgreSQL when
+ * TIDEPOOL_TEST_DB=postgres, dropped again by close(). `migrationsFolder`: migrate with these instead
+ * (a migration's test starts from the schema before it).
  */
-export async function openTestDatabase(): Promise<TestDatabase> {
+export async function openTestDatabase(
+  opts: { migrationsFolder?: string; dataDir?: string } = {},
+): Promise<TestDatabase> {
+  const migrations = opts.migrationsFolder ? { migrationsFolder: opts.migrationsFolder } : {};
   if (process.env.TIDEPOOL_TEST_DB !== 'postgres') {
-    const db = await openServerDatabase();
+    const db = await openServerDatabase({ ...migrations, dataDir: opts.dataDir });
     return { db, close: () => db.close() };
   }
   const name = `tidepool_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -50,7 +64,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   }
   const url = new URL(TEST_PG_ADMIN_URL);
   url.pathname = `/${name}`;
-  const db = await openServerDatabase({ databaseUrl: url.toString() });
+  const db = await openServerDatabase({ ...migrations, databaseUrl: url.toString() });
   return {
     db,
     url: url.toString(),
@@ -200,4 +214,65 @@ export async function openEvents(baseUrl: string, token: string, clientId?: stri
     },
     close: () => controller.abort(),
   };
+}
+
+/**
+ * A device in a test of the HTTP API: its own clientId and mutation sequence, its cursor, and its user's
+ * token. `push` sends one mutation (the next id) and returns the server's answer; `pull` runs a whole
+ * round (every page) and returns its ops. Non-200 answers throw, with the body, so a test reads as the
+ * device's story.
+ */
+export class SyncDevice {
+  readonly clientId = newId();
+  next = 1;
+  cursor: string | null = null;
+
+  constructor(
+    readonly server: { url: string },
+    readonly token: string,
+    readonly protocolVersion: number = PROTOCOL_VERSION,
+  ) {}
+
+  async push(name: string, args: unknown): Promise<PushResponse> {
+    const mutation = { id: this.next++, name, args, createdAt: Date.now() };
+    const { status, body } = await postJson<PushResponse>(
+      `${this.server.url}/sync/push`,
+      { protocolVersion: this.protocolVersion, clientId: this.clientId, mutations: [mutation] },
+      this.token,
+    );
+    if (status !== 200) throw new Error(`push ${name}: ${status} ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  /** Pushes one mutation and returns its refusal, or undefined when the server applied it. */
+  async refusalOf(name: string, args: unknown): Promise<AppErrorData | undefined> {
+    return (await this.push(name, args)).rejections[0]?.error;
+  }
+
+  /** Pulls a whole round from the device's cursor; returns every page. */
+  async pullPages(limit?: number): Promise<PullResponse[]> {
+    const pages: PullResponse[] = [];
+    for (;;) {
+      const { status, body } = await postJson<PullResponse>(
+        `${this.server.url}/sync/pull`,
+        {
+          protocolVersion: this.protocolVersion,
+          clientId: this.clientId,
+          cursor: this.cursor,
+          ...(limit ? { limit } : {}),
+        },
+        this.token,
+      );
+      if (status !== 200) throw new Error(`pull: ${status} ${JSON.stringify(body).slice(0, 300)}`);
+      const page = pullResponseSchema.parse(body);
+      pages.push(page);
+      this.cursor = page.cursor;
+      if (!page.hasMore) return pages;
+    }
+  }
+
+  /** Pulls a whole round; returns its ops. */
+  async pull(limit?: number): Promise<PatchOp[]> {
+    return (await this.pullPages(limit)).flatMap((p) => p.patch);
+  }
 }

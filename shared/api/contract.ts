@@ -6,13 +6,32 @@ import {
   CUSTOMER_LEVELS,
   CUSTOMER_STATUSES,
   followUpRowSchema,
+  LEAD_STATUSES,
+  OPPORTUNITY_STATUSES,
+  opportunityRowSchema,
+  ownershipEventRowSchema,
+  stageChangeRowSchema,
+  taskRowSchema,
 } from '../domain/rows';
+import { settingsRowSchema } from '../domain/settings';
+import { duplicateMatchSchema } from '../domain/uniqueness';
 import {
   addContactInput,
+  cancelTaskArgs,
+  claimCustomerArgs,
+  convertLeadInput,
   createCustomerArgs,
+  createLeadInput,
+  createOpportunityInput,
+  createTaskInput,
+  deleteFollowUpArgs,
   logFollowUpInput,
+  moveOpportunityStageInput,
   transferCustomerArgs,
   updateCustomerArgs,
+  updateFollowUpArgs,
+  updateOpportunityArgs,
+  updateSettingsArgs,
 } from '../mutations';
 import { sessionUserSchema } from '../sync/protocol';
 
@@ -71,18 +90,101 @@ export const customerListItemSchema = z.object({
   phone: z.string().nullable(),
   level: z.enum(CUSTOMER_LEVELS).nullable(),
   status: z.enum(CUSTOMER_STATUSES),
+  ownerId: z.uuid().nullable(),
   ownerName: z.string().nullable(),
   lastFollowUpAt: z.int().nullable(),
   updatedAt: z.int(),
+  /** Open tasks of this customer due before the end of today (the list's "due" marker). */
+  dueTasks: z.int().nonnegative().default(0),
 });
 export type CustomerListItem = z.infer<typeof customerListItemSchema>;
 
+/** Written on this device and not yet acknowledged by the server. */
+const pending = z.boolean();
+
 export const followUpItemSchema = followUpRowSchema.extend({
   authorName: z.string().nullable(),
-  /** Written on this device and not yet acknowledged by the server. */
-  pending: z.boolean(),
+  pending,
+  /** Until when the current user may edit or delete it (null: never, they are not its author). */
+  editableUntil: z.int().nullable().default(null),
+  /** The customer's name (in feeds that mix customers). */
+  customerName: z.string().nullable().default(null),
+  opportunityName: z.string().nullable().default(null),
 });
 export type FollowUpItem = z.infer<typeof followUpItemSchema>;
+
+export const opportunityItemSchema = opportunityRowSchema.extend({
+  customerName: z.string(),
+  ownerName: z.string().nullable(),
+  pending,
+});
+export type OpportunityItem = z.infer<typeof opportunityItemSchema>;
+
+export const stageChangeItemSchema = stageChangeRowSchema.extend({
+  changedByName: z.string().nullable(),
+  pending,
+});
+export type StageChangeItem = z.infer<typeof stageChangeItemSchema>;
+
+export const taskItemSchema = taskRowSchema.extend({
+  customerName: z.string(),
+  /** `lead` when the task is on a lead (it opens the lead, not a customer). */
+  customerKind: z.enum(['customer', 'lead']),
+  assigneeName: z.string().nullable(),
+  pending,
+});
+export type TaskItem = z.infer<typeof taskItemSchema>;
+
+export const ownershipItemSchema = ownershipEventRowSchema.extend({
+  fromOwnerName: z.string().nullable(),
+  toOwnerName: z.string().nullable(),
+  actorName: z.string().nullable(),
+});
+export type OwnershipItem = z.infer<typeof ownershipItemSchema>;
+
+export const leadListItemSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  contactName: z.string().nullable(),
+  phone: z.string().nullable(),
+  source: z.string().nullable(),
+  industry: z.string().nullable(),
+  region: z.string().nullable(),
+  leadStatus: z.enum(LEAD_STATUSES),
+  ownerName: z.string().nullable(),
+  lastFollowUpAt: z.int().nullable(),
+  createdAt: z.int(),
+  convertedAt: z.int().nullable(),
+});
+export type LeadListItem = z.infer<typeof leadListItemSchema>;
+
+/** A customer that came into my private sea lately (transfer, claim, assignment): Today shows it. */
+export const assignedItemSchema = z.object({
+  customerId: z.uuid(),
+  customerName: z.string(),
+  at: z.int(),
+  reason: z.string().nullable(),
+  fromOwnerName: z.string().nullable(),
+  actorType: z.enum(['user', 'rule', 'event']),
+});
+export type AssignedItem = z.infer<typeof assignedItemSchema>;
+
+export const todaySchema = z.object({
+  /** The device clock the lists were cut with; days are the device’s local calendar days. */
+  now: z.int(),
+  overdue: z.array(taskItemSchema),
+  dueToday: z.array(taskItemSchema),
+  /** Open tasks due in the next 7 days after today (planned visits among them). */
+  upcoming: z.array(taskItemSchema),
+  recentlyAssigned: z.array(assignedItemSchema),
+  stats: z.object({
+    openOpportunities: z.int().nonnegative(),
+    /** Open pipeline by currency, weighted by stage probability, in minor units. */
+    weightedPipeline: z.array(z.object({ currency: z.string(), amountMinor: z.int() })),
+    followUpsThisWeek: z.int().nonnegative(),
+  }),
+});
+export type Today = z.infer<typeof todaySchema>;
 
 /**
  * One entry of the conflicts-and-rejections inbox (SPEC §9 Sync). A rejection is a whole mutation the
@@ -105,7 +207,11 @@ export const inboxItemSchema = z.object({
 });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 
-export const INBOX_ACTIONS = ['applyMine', 'keepTheirs', 'discard'] as const;
+/**
+ * `claim`: for a create refused as a duplicate of a public-sea customer (reason params `holder: public`,
+ * `customerId`): queue a claim of that customer instead, and drop the entry.
+ */
+export const INBOX_ACTIONS = ['applyMine', 'keepTheirs', 'discard', 'claim'] as const;
 export type InboxAction = (typeof INBOX_ACTIONS)[number];
 
 export const userItemSchema = z.object({
@@ -140,6 +246,8 @@ export const apiContract = {
       limit: z.int().positive().max(500),
       sort: z.object({ column: z.enum(CUSTOMER_SORT_COLUMNS), desc: z.boolean() }),
       query: z.string().trim().max(100).optional(),
+      /** A manager's view of one rep's customers. */
+      ownerId: z.uuid().optional(),
     }),
     output: z.object({ rows: z.array(customerListItemSchema), total: z.int().nonnegative() }),
   },
@@ -149,8 +257,70 @@ export const apiContract = {
       customer: customerRowSchema.extend({ ownerName: z.string().nullable() }),
       contacts: z.array(contactRowSchema),
       followUps: z.array(followUpItemSchema),
+      opportunities: z.array(opportunityItemSchema),
+      stageChanges: z.array(stageChangeItemSchema),
+      tasks: z.array(taskItemSchema),
+      ownership: z.array(ownershipItemSchema),
     }),
   },
+  /**
+   * Uniqueness at capture: what this device holds (always) and, when online, the server's verdict with
+   * the holder named. `checkedOnline` false means only local data was checked.
+   */
+  'customers.checkDuplicate': {
+    input: z.object({
+      name: z.string().max(200).optional(),
+      creditCode: z.string().max(40).optional(),
+      phone: z.string().max(40).optional(),
+      /** The record being edited, which never collides with itself. */
+      excludeId: z.uuid().optional(),
+    }),
+    output: z.object({ matches: z.array(duplicateMatchSchema), checkedOnline: z.boolean() }),
+  },
+  /** Queues a claim from the public sea (a server operation: the pull brings the customer or the refusal). */
+  'customers.claim': { input: claimCustomerArgs, output: z.object({ ok: z.literal(true) }) },
+  'leads.list': {
+    input: z.object({
+      offset: z.int().nonnegative(),
+      limit: z.int().positive().max(500),
+      query: z.string().trim().max(100).optional(),
+      /** Default: every lead not yet converted. */
+      status: z.enum([...LEAD_STATUSES, 'all', 'open']).default('open'),
+    }),
+    output: z.object({ rows: z.array(leadListItemSchema), total: z.int().nonnegative() }),
+  },
+  'leads.create': { input: createLeadInput, output: idInput },
+  'leads.convert': {
+    input: convertLeadInput,
+    output: z.object({ id: z.uuid(), opportunityId: z.uuid().nullable() }),
+  },
+  'opportunities.list': {
+    input: z.object({
+      status: z.enum([...OPPORTUNITY_STATUSES, 'all']).default('open'),
+      ownerId: z.uuid().optional(),
+      query: z.string().trim().max(100).optional(),
+    }),
+    output: z.array(opportunityItemSchema),
+  },
+  'opportunities.create': { input: createOpportunityInput, output: idInput },
+  'opportunities.update': { input: updateOpportunityArgs, output: idInput },
+  'opportunities.moveStage': { input: moveOpportunityStageInput, output: idInput },
+  'followUps.update': { input: updateFollowUpArgs, output: idInput },
+  'followUps.delete': { input: deleteFollowUpArgs, output: z.object({ ok: z.literal(true) }) },
+  /** Recent follow-ups of the user's scope, newest first: a manager's view of the team's work. */
+  'followUps.feed': {
+    input: z.object({
+      offset: z.int().nonnegative(),
+      limit: z.int().positive().max(500),
+      authorId: z.uuid().optional(),
+    }),
+    output: z.object({ rows: z.array(followUpItemSchema), total: z.int().nonnegative() }),
+  },
+  'tasks.create': { input: createTaskInput, output: idInput },
+  'tasks.cancel': { input: cancelTaskArgs, output: z.object({ ok: z.literal(true) }) },
+  'today.get': { input: empty, output: todaySchema },
+  'settings.get': { input: empty, output: settingsRowSchema },
+  'settings.update': { input: updateSettingsArgs, output: z.object({ ok: z.literal(true) }) },
   'customers.create': { input: createCustomerArgs.omit({ id: true }), output: idInput },
   'customers.update': { input: updateCustomerArgs, output: idInput },
   'followUps.log': { input: logFollowUpInput, output: idInput },

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ROLES } from './roles';
+import { optionKeySchema, settingsRowSchema, type SettingsRow } from './settings';
+
+export { optionKeySchema };
 
 /**
  * The rows that travel between server and devices, in their wire form: camelCase keys, timestamps as
@@ -14,6 +17,14 @@ const text = (max: number) => z.string().max(max);
 export const CUSTOMER_STATUSES = ['active', 'dormant', 'deregistered'] as const;
 export const CUSTOMER_LEVELS = ['A', 'B', 'C', 'D'] as const;
 export const POOL_STATES = ['private', 'public'] as const;
+/**
+ * A lead is a customers row of kind `lead` (docs/domain.md "Leads"): conversion promotes the row in place,
+ * so its follow-ups, contacts, tasks and ownership history are carried over by construction.
+ */
+export const CUSTOMER_KINDS = ['customer', 'lead'] as const;
+export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
+export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'disqualified', 'converted'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
 export const customerRowSchema = z.object({
   id,
@@ -34,6 +45,12 @@ export const customerRowSchema = z.object({
   claimedAt: ms.nullable(),
   lastFollowUpAt: ms.nullable(),
   lastDealAt: ms.nullable(),
+  /** `lead` rows are shown in the leads list, `customer` rows everywhere else (protocol 3). */
+  kind: z.enum(CUSTOMER_KINDS),
+  /** Leads only: where the rep is with it; `converted` once promoted to a customer. */
+  leadStatus: z.enum(LEAD_STATUSES).nullable(),
+  /** When a lead became a customer (null for rows captured as customers). */
+  convertedAt: ms.nullable(),
   /** Business attributes from templates (SPEC §3); a JSON object keyed by field key. */
   attrs: z.record(z.string(), z.unknown()),
   createdAt: ms,
@@ -58,6 +75,10 @@ export const contactRowSchema = z.object({
 });
 export type ContactRow = z.infer<typeof contactRowSchema>;
 
+/**
+ * The follow-up types every org starts with. The org's own list lives in its settings
+ * (`settings.followUpTypes`, managed by an admin); a follow-up's `type` is one of that list's keys.
+ */
 export const FOLLOW_UP_TYPES = ['visit', 'call', 'wechat', 'email', 'meeting', 'other'] as const;
 export type FollowUpType = (typeof FOLLOW_UP_TYPES)[number];
 
@@ -66,8 +87,10 @@ export const followUpRowSchema = z.object({
   orgId: id,
   customerId: id,
   contactId: id.nullable(),
+  /** The opportunity this follow-up advanced, if any (same customer). */
+  opportunityId: id.nullable(),
   authorId: id,
-  type: z.enum(FOLLOW_UP_TYPES),
+  type: optionKeySchema,
   content: text(5000),
   outcome: text(1000).nullable(),
   occurredAt: ms,
@@ -77,6 +100,103 @@ export const followUpRowSchema = z.object({
   version: ms,
 });
 export type FollowUpRow = z.infer<typeof followUpRowSchema>;
+
+export const CURRENCIES = ['CNY', 'USD', 'EUR', 'HKD', 'JPY', 'GBP'] as const;
+export type Currency = (typeof CURRENCIES)[number];
+export const OPPORTUNITY_STATUSES = ['open', 'won', 'lost'] as const;
+export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
+
+/** Amounts are integer minor units (分/cents) so that sums are exact on every side. */
+export const MAX_AMOUNT_MINOR = 1_000_000_000_000_00;
+
+export const opportunityRowSchema = z.object({
+  id,
+  orgId: id,
+  customerId: id,
+  /** The rep who works it: the customer's owner when it was created; follows the customer on a move. */
+  ownerId: id,
+  name: text(200),
+  amountMinor: z.int().nonnegative().max(MAX_AMOUNT_MINOR),
+  currency: z.enum(CURRENCIES),
+  /** A key of `settings.stages`. */
+  stageKey: optionKeySchema,
+  /** Derived from the stage's kind; kept as a column so lists and pool rules filter on it. */
+  status: z.enum(OPPORTUNITY_STATUSES),
+  expectedCloseAt: ms.nullable(),
+  /** A key of `settings.lostReasons` when lost. */
+  lostReason: text(200).nullable(),
+  closedAt: ms.nullable(),
+  createdAt: ms,
+  updatedAt: ms,
+  version: ms,
+});
+export type OpportunityRow = z.infer<typeof opportunityRowSchema>;
+
+/** One stage move of an opportunity (kept forever: the pipeline's history and win-rate analysis). */
+export const stageChangeRowSchema = z.object({
+  id,
+  orgId: id,
+  customerId: id,
+  opportunityId: id,
+  fromStage: optionKeySchema.nullable(),
+  toStage: optionKeySchema,
+  changedBy: id,
+  changedAt: ms,
+  createdAt: ms,
+  updatedAt: ms,
+  version: ms,
+});
+export type StageChangeRow = z.infer<typeof stageChangeRowSchema>;
+
+export const TASK_ORIGINS = ['manual', 'followUp', 'strategy', 'reactivation', 'recycleWarning'] as const;
+export const TASK_STATUSES = ['open', 'done', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** A planned follow-up (SPEC §2): due at a time, for an assignee, completed by logging a follow-up. */
+export const taskRowSchema = z.object({
+  id,
+  orgId: id,
+  customerId: id,
+  assigneeId: id,
+  title: text(200),
+  /** A follow-up type key: what is planned (visit, call, …). */
+  type: optionKeySchema,
+  dueAt: ms,
+  origin: z.enum(TASK_ORIGINS),
+  status: z.enum(TASK_STATUSES),
+  /** The follow-up whose "next follow-up at" planned this task. */
+  sourceFollowUpId: id.nullable(),
+  /** The follow-up that completed it. */
+  doneFollowUpId: id.nullable(),
+  doneAt: ms.nullable(),
+  createdBy: id,
+  createdAt: ms,
+  updatedAt: ms,
+  version: ms,
+});
+export type TaskRow = z.infer<typeof taskRowSchema>;
+
+export const ACTOR_TYPES = ['user', 'rule', 'event'] as const;
+
+/**
+ * One change of a customer's owner or pool state (SPEC §2 ownership history), written only by the server
+ * in the same transaction as the move, and synced read-only to the devices that see the customer.
+ */
+export const ownershipEventRowSchema = z.object({
+  id,
+  orgId: id,
+  customerId: id,
+  fromOwnerId: id.nullable(),
+  toOwnerId: id.nullable(),
+  fromPoolState: z.enum(POOL_STATES).nullable(),
+  toPoolState: z.enum(POOL_STATES),
+  actorType: z.enum(ACTOR_TYPES),
+  actorId: id.nullable(),
+  reason: text(500).nullable(),
+  at: ms,
+  version: ms,
+});
+export type OwnershipEventRow = z.infer<typeof ownershipEventRowSchema>;
 
 /** The org's people as a device needs them: names to show, roles and teams to reason about scope. */
 export const userRowSchema = z.object({
@@ -92,19 +212,59 @@ export const userRowSchema = z.object({
 export type UserRow = z.infer<typeof userRowSchema>;
 
 /** Every synced table, by its wire name. The order is the order a full pull sends them in (parents first). */
-export const SYNCED_TABLES = ['users', 'customers', 'contacts', 'followUps'] as const;
+export const SYNCED_TABLES = [
+  'users',
+  'settings',
+  'customers',
+  'contacts',
+  'followUps',
+  'opportunities',
+  'stageChanges',
+  'tasks',
+  'ownershipEvents',
+] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
+
+/**
+ * How a table's rows reach a device (the pull's scope rule): `org` rows go to every device of the org;
+ * `customer` is the customers table itself (owner in scope, private); `child` rows follow their
+ * `customerId`'s customer onto and off devices.
+ */
+export const TABLE_SCOPE = {
+  users: 'org',
+  settings: 'org',
+  customers: 'customer',
+  contacts: 'child',
+  followUps: 'child',
+  opportunities: 'child',
+  stageChanges: 'child',
+  tasks: 'child',
+  ownershipEvents: 'child',
+} as const satisfies Record<SyncedTable, 'org' | 'customer' | 'child'>;
+
+/** Tables a protocol-2 device knows; a server sends such a device nothing else (docs/sync-protocol.md). */
+export const PROTOCOL_2_TABLES: readonly SyncedTable[] = ['users', 'customers', 'contacts', 'followUps'];
 
 export const rowSchemas = {
   users: userRowSchema,
+  settings: settingsRowSchema,
   customers: customerRowSchema,
   contacts: contactRowSchema,
   followUps: followUpRowSchema,
+  opportunities: opportunityRowSchema,
+  stageChanges: stageChangeRowSchema,
+  tasks: taskRowSchema,
+  ownershipEvents: ownershipEventRowSchema,
 } as const satisfies Record<SyncedTable, z.ZodType>;
 
 export type RowOf = {
   users: UserRow;
+  settings: SettingsRow;
   customers: CustomerRow;
   contacts: ContactRow;
   followUps: FollowUpRow;
+  opportunities: OpportunityRow;
+  stageChanges: StageChangeRow;
+  tasks: TaskRow;
+  ownershipEvents: OwnershipEventRow;
 };

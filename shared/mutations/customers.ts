@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
-import { CUSTOMER_LEVELS, CUSTOMER_STATUSES, type CustomerRow } from '../domain/rows';
+import {
+  CUSTOMER_LEVELS,
+  CUSTOMER_STATUSES,
+  LEAD_STATUSES,
+  type CustomerKind,
+  type CustomerRow,
+} from '../domain/rows';
 import {
   creditCodeSchema,
   optional,
@@ -11,7 +17,7 @@ import {
 } from '../domain/validators';
 import { defineMutation, read, type Effect, type MutationContext } from './types';
 
-const editableCustomerFields = {
+export const editableCustomerFields = {
   shortName: optionalText(100),
   creditCode: optional(creditCodeSchema),
   industry: optionalText(100),
@@ -30,14 +36,27 @@ export const createCustomerArgs = z.object({
 });
 export type CreateCustomerArgs = z.infer<typeof createCustomerArgs>;
 
-/** Finds the customer or refuses with the same answer whether it does not exist or is out of scope. */
+/**
+ * Finds the customer (or lead) or refuses with the same answer whether it does not exist or is out of
+ * scope. With `kind`, a row of the other kind is refused too (an opportunity needs a customer).
+ */
 export function visibleCustomer(
   customer: CustomerRow | undefined,
   ctx: MutationContext,
   field = 'customerId',
+  kind?: CustomerKind,
 ): CustomerRow {
   if (!customer || customer.poolState !== 'private' || !ctx.canSeeOwner(customer.ownerId)) {
     throw new AppError('not_found', `${field}: no such customer in your private sea`, { field });
+  }
+  if (kind && customer.kind !== kind) {
+    throw new AppError(
+      'validation',
+      kind === 'customer'
+        ? `${field}: this is a lead; convert it to a customer first`
+        : `${field}: this is a customer, not a lead`,
+      { field },
+    );
   }
   return customer;
 }
@@ -65,6 +84,9 @@ export const createCustomer = defineMutation({
           claimedAt: ctx.now,
           lastFollowUpAt: null,
           lastDealAt: null,
+          kind: 'customer',
+          leadStatus: null,
+          convertedAt: null,
           attrs: {},
           createdAt: ctx.now,
           updatedAt: ctx.now,
@@ -74,8 +96,21 @@ export const createCustomer = defineMutation({
   },
 });
 
+/** Statuses a rep sets on a lead by hand; `converted` comes only from `convertLead`. */
+export const SETTABLE_LEAD_STATUSES = LEAD_STATUSES.filter((s) => s !== 'converted') as [
+  'new',
+  'contacted',
+  'qualified',
+  'disqualified',
+];
+
 const customerEditSchema = z
-  .object({ name: requiredText(200), status: z.enum(CUSTOMER_STATUSES), ...editableCustomerFields })
+  .object({
+    name: requiredText(200),
+    status: z.enum(CUSTOMER_STATUSES),
+    leadStatus: z.enum(SETTABLE_LEAD_STATUSES),
+    ...editableCustomerFields,
+  })
   .partial()
   .strict();
 
@@ -100,6 +135,12 @@ export const updateCustomer = defineMutation({
   reads: (args) => ({ customer: read('customers', args.id) }),
   plan: (args, { customer }, ctx) => {
     const current = visibleCustomer(customer, ctx, 'id');
+    if (args.set.leadStatus !== undefined && current.kind !== 'lead') {
+      throw new AppError('validation', 'leadStatus: only a lead has a lead status', { field: 'leadStatus' });
+    }
+    if (current.leadStatus === 'converted' && args.set.leadStatus !== undefined) {
+      throw new AppError('validation', 'leadStatus: this lead is already converted', { field: 'leadStatus' });
+    }
     const { apply, conflicts } = mergeFields(current, args.set, args.base);
     const effects: Effect[] = conflicts.map((c) => ({
       kind: 'conflict',
@@ -188,6 +229,54 @@ export const transferCustomer = defineMutation({
     }
     return [
       { kind: 'move', customerId: current.id, ownerId: target.id, poolState: 'private', reason: args.reason },
+    ];
+  },
+});
+
+export const claimCustomerArgs = z.object({
+  customerId: z.uuid(),
+  /** Why (shown in ownership history): "duplicate at capture", "active again", … */
+  reason: requiredText(200),
+});
+export type ClaimCustomerArgs = z.infer<typeof claimCustomerArgs>;
+
+/**
+ * A rep takes a customer from the public sea into their private sea (SPEC §4). A server operation: the
+ * device does not hold public customers, so it queues the claim and the pull brings the customer (or the
+ * refusal with its reason). The claim rules of the public sea (limits, cooldowns) are checked here too
+ * as they are added; today a claim needs the customer to be in the public sea.
+ */
+export const claimCustomer = defineMutation({
+  name: 'claimCustomer',
+  args: claimCustomerArgs,
+  serverOnly: true,
+  reads: (args) => ({ customer: read('customers', args.customerId) }),
+  plan: (args, { customer }, ctx) => {
+    if (ctx.role === 'admin') {
+      throw new AppError('forbidden', 'customerId: an admin has no private sea to claim into', {
+        field: 'customerId',
+      });
+    }
+    if (!customer) {
+      throw new AppError('not_found', 'customerId: no such customer', { field: 'customerId' });
+    }
+    if (customer.poolState !== 'public') {
+      throw new AppError(
+        'conflict',
+        customer.ownerId === ctx.userId
+          ? 'customerId: this customer is already in your private sea'
+          : 'customerId: someone else claimed this customer first',
+        { field: 'customerId' },
+      );
+    }
+    return [
+      {
+        kind: 'move',
+        customerId: customer.id,
+        ownerId: ctx.userId,
+        poolState: 'private',
+        reason: args.reason,
+      },
     ];
   },
 });

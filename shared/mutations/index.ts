@@ -1,7 +1,11 @@
 import type { z } from 'zod';
 import { addContact } from './contacts';
-import { createCustomer, transferCustomer, updateCustomer } from './customers';
-import { logFollowUp } from './followUps';
+import { claimCustomer, createCustomer, transferCustomer, updateCustomer } from './customers';
+import { deleteFollowUp, logFollowUp, updateFollowUp } from './followUps';
+import { convertLead, createLead } from './leads';
+import { createOpportunity, moveOpportunityStage, updateOpportunity } from './opportunities';
+import { updateSettings } from './settings';
+import { cancelTask, createTask } from './tasks';
 import type { MutationDef, Reads } from './types';
 
 /**
@@ -14,9 +18,30 @@ export const mutations = {
   transferCustomer,
   logFollowUp,
   addContact,
+  // protocol 3
+  claimCustomer,
+  updateFollowUp,
+  deleteFollowUp,
+  createLead,
+  convertLead,
+  createOpportunity,
+  updateOpportunity,
+  moveOpportunityStage,
+  createTask,
+  cancelTask,
+  updateSettings,
 } as const;
 
 export type MutationName = keyof typeof mutations;
+
+/** Mutations a protocol-2 device may push; the rest need protocol 3. */
+export const PROTOCOL_2_MUTATIONS: ReadonlySet<MutationName> = new Set([
+  'createCustomer',
+  'updateCustomer',
+  'transferCustomer',
+  'logFollowUp',
+  'addContact',
+]);
 export type MutationArgs<N extends MutationName> = z.infer<(typeof mutations)[N]['args']>;
 /** Arguments as a caller writes them (before defaults and normalisation). */
 export type MutationInput<N extends MutationName> = z.input<(typeof mutations)[N]['args']>;
@@ -34,3 +59,7 @@ export * from './types';
 export * from './customers';
 export * from './followUps';
 export * from './contacts';
+export * from './leads';
+export * from './opportunities';
+export * from './tasks';
+export * from './settings';

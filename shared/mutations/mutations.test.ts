@@ -45,6 +45,9 @@ function customer(overrides: Partial<CustomerRow> = {}): CustomerRow {
     claimedAt: now - 1000,
     lastFollowUpAt: null,
     lastDealAt: null,
+    kind: 'customer',
+    leadStatus: null,
+    convertedAt: null,
     attrs: {},
     createdAt: now - 1000,
     updatedAt: now - 1000,
@@ -52,6 +55,15 @@ function customer(overrides: Partial<CustomerRow> = {}): CustomerRow {
     ...overrides,
   };
 }
+
+/** The optional reads of logFollowUp, none of them made. */
+const noReads = {
+  settings: undefined,
+  opportunity: undefined,
+  contact: undefined,
+  task: undefined,
+  existingTask: undefined,
+};
 
 function errorOf(fn: () => unknown): AppError {
   try {
@@ -75,7 +87,7 @@ describe('logFollowUp', () => {
   });
 
   it('writes the follow-up by the acting user and moves the customer’s last follow-up', () => {
-    const effects = logFollowUp.plan(args, { customer: target, existing: undefined }, ctx);
+    const effects = logFollowUp.plan(args, { customer: target, existing: undefined, ...noReads }, ctx);
     expect(effects).toEqual([
       expect.objectContaining({
         kind: 'insert',
@@ -99,7 +111,7 @@ describe('logFollowUp', () => {
   it('leaves a later last follow-up alone when an older visit is logged', () => {
     const effects = logFollowUp.plan(
       args,
-      { customer: customer({ id: target.id, lastFollowUpAt: now }), existing: undefined },
+      { customer: customer({ id: target.id, lastFollowUpAt: now }), existing: undefined, ...noReads },
       ctx,
     );
     expect(effects.map((e) => e.kind)).toEqual(['insert']);
@@ -109,7 +121,7 @@ describe('logFollowUp', () => {
     const err = errorOf(() =>
       logFollowUp.plan(
         args,
-        { customer: customer({ id: target.id, ownerId: other }), existing: undefined },
+        { customer: customer({ id: target.id, ownerId: other }), existing: undefined, ...noReads },
         ctx,
       ),
     );
@@ -118,7 +130,11 @@ describe('logFollowUp', () => {
     const pub = errorOf(() =>
       logFollowUp.plan(
         args,
-        { customer: customer({ id: target.id, ownerId: null, poolState: 'public' }), existing: undefined },
+        {
+          customer: customer({ id: target.id, ownerId: null, poolState: 'public' }),
+          existing: undefined,
+          ...noReads,
+        },
         ctx,
       ),
     );
@@ -137,7 +153,7 @@ describe('logFollowUp', () => {
     const err = errorOf(() =>
       logFollowUp.plan(
         { ...args, occurredAt: now + 2 * 86_400_000, nextFollowUpAt: null },
-        { customer: target, existing: undefined },
+        { customer: target, existing: undefined, ...noReads },
         ctx,
       ),
     );
@@ -235,7 +251,7 @@ describe('addContact', () => {
   });
 
   it('adds the contact to a customer of the user’s scope, blanks as null', () => {
-    expect(addContact.plan(args, { customer: target, existing: undefined }, ctx)).toEqual([
+    expect(addContact.plan(args, { customer: target, existing: undefined, ...noReads }, ctx)).toEqual([
       {
         kind: 'insert',
         table: 'contacts',
@@ -254,7 +270,7 @@ describe('addContact', () => {
     const err = errorOf(() =>
       addContact.plan(
         args,
-        { customer: customer({ id: target.id, ownerId: other }), existing: undefined },
+        { customer: customer({ id: target.id, ownerId: other }), existing: undefined, ...noReads },
         ctx,
       ),
     );

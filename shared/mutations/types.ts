@@ -19,8 +19,11 @@ export type MutationContext = {
 
 /** A row the mutator needs before it can decide, fetched by the runner (locked `FOR UPDATE` on the server). */
 export type ReadSpec<T extends SyncedTable = SyncedTable> = { table: T; id: string };
-export type Reads = Record<string, ReadSpec>;
-export type Loaded<R extends Reads> = { [K in keyof R]: RowOf[R[K]['table']] | undefined };
+/** An `undefined` spec is a read the arguments do not call for (no opportunity given): runners skip it. */
+export type Reads = Record<string, ReadSpec | undefined>;
+export type Loaded<R extends Reads> = {
+  [K in keyof R]: RowOf[NonNullable<R[K]>['table']] | undefined;
+};
 
 /** Row without the server-assigned version: what a mutator may write. */
 export type NewRow<T extends SyncedTable> = Omit<RowOf[T], 'version'>;
@@ -68,13 +71,34 @@ export type ConflictEffect = {
 export type MutationDef<Name extends string, Args, R extends Reads> = {
   name: Name;
   args: z.ZodType<Args, unknown>;
-  reads: (args: Args) => R;
+  /**
+   * The rows to load before deciding, by id. `org.orgId` lets a mutator read the org's settings row
+   * (whose id is the org id). Config rows (`settings`, `users`) are read without a lock on the server.
+   */
+  reads: (args: Args, org: ReadContext) => R;
   /** Throws AppError to refuse; returns the effects otherwise. Must be deterministic and pure. */
   plan: (args: Args, rows: Loaded<R>, ctx: MutationContext) => Effect[];
+  /**
+   * A server operation whose outcome the device cannot know (a claim from the public sea, whose row the
+   * device does not hold): the device validates the arguments and queues it without applying anything;
+   * the pull brings the result, or the rejection with its reason.
+   */
+  serverOnly?: boolean;
 };
+
+/** What `reads` may depend on besides the arguments. */
+export type ReadContext = { orgId: string };
 
 export function read<T extends SyncedTable>(table: T, id: string): ReadSpec<T> {
   return { table, id };
+}
+
+/** A read made only when the argument is given (an optional opportunity, a task to complete). */
+export function readIf<T extends SyncedTable>(
+  table: T,
+  id: string | null | undefined,
+): ReadSpec<T> | undefined {
+  return id ? { table, id } : undefined;
 }
 
 export function defineMutation<Name extends string, Args, R extends Reads>(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appErrorSchema } from '../errors';
 import { SYNCED_TABLES } from '../domain/rows';
+import { duplicateMatchSchema } from '../domain/uniqueness';
 
 /**
  * The sync protocol's messages (docs/sync-protocol.md). Every request carries the client's schema
@@ -10,8 +11,14 @@ import { SYNCED_TABLES } from '../domain/rows';
  * 2: `updateCustomer` carries `base` for field-level merge; pulls carry `conflicts` and `progress`.
  * A protocol-1 device still syncs: its edits apply without merge and it ignores the new fields.
  */
-export const PROTOCOL_VERSION = 2;
-export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;
+/**
+ * 3: tables settings, opportunities, stageChanges, tasks, ownershipEvents; customers carry kind /
+ * leadStatus / convertedAt, follow-ups opportunityId; the mutations of leads, opportunities, tasks,
+ * follow-up edits, claims and settings. A protocol-2 device is sent only the tables it knows (it ignores
+ * the new columns) and may push only the mutations it knew.
+ */
+export const PROTOCOL_VERSION = 3;
+export const MIN_SUPPORTED_PROTOCOL_VERSION = 2;
 
 /** Limits that keep one request from exhausting the server. */
 export const MAX_MUTATIONS_PER_PUSH = 500;
@@ -125,3 +132,20 @@ export const loginResponseSchema = z.object({
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
 export const errorResponseSchema = z.object({ error: appErrorSchema });
+
+/**
+ * POST /customers/duplicates (protocol 3): the online half of uniqueness at capture. The server checks
+ * the org's live customers (not leads) and names the holder of each collision; `excludeId` is the record
+ * being edited. Answers only about the values asked, so it reveals no more than a refused push would.
+ */
+export const duplicateCheckRequestSchema = z
+  .object({
+    name: z.string().max(200).optional(),
+    creditCode: z.string().max(40).optional(),
+    phone: z.string().max(40).optional(),
+    excludeId: z.uuid().optional(),
+  })
+  .strict();
+export type DuplicateCheckRequest = z.infer<typeof duplicateCheckRequestSchema>;
+export const duplicateCheckResponseSchema = z.object({ matches: z.array(duplicateMatchSchema) });
+export type DuplicateCheckResponse = z.infer<typeof duplicateCheckResponseSchema>;

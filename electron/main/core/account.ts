@@ -6,7 +6,12 @@ import { getMeta, setMeta } from './db/meta';
 import { openClientDatabase, userDatabaseFile, type ClientDatabase } from './db/open';
 import { deleteSession, readSession, writeSession, type StoredSession } from './session';
 import { createSyncAgent, type SyncAgent } from './sync/agent';
-import { createSyncTransport, login as loginRequest, logout as logoutRequest } from './sync/transport';
+import {
+  createSyncTransport,
+  login as loginRequest,
+  logout as logoutRequest,
+  type SyncTransport,
+} from './sync/transport';
 
 /** The signed-in user's open database and running sync agent. */
 export type Workspace = {
@@ -14,6 +19,8 @@ export type Workspace = {
   serverUrl: string;
   db: ClientDatabase;
   agent: SyncAgent;
+  /** The agent's transport, for the few online-only questions (the duplicate check at capture). */
+  transport: SyncTransport;
 };
 
 export type AccountOptions = {
@@ -58,14 +65,15 @@ export function createAccount(opts: AccountOptions): Account {
     setMeta(db, 'user_id', session.user.id);
     const clientId = getMeta(db, 'client_id');
     if (!clientId) throw new Error('client_id missing after open');
+    const transport = createSyncTransport({
+      serverUrl: session.serverUrl,
+      token: session.token,
+      fetch: opts.fetch,
+    });
     const agent = createSyncAgent({
       db,
       clientId,
-      transport: createSyncTransport({
-        serverUrl: session.serverUrl,
-        token: session.token,
-        fetch: opts.fetch,
-      }),
+      transport,
       emit: opts.emit,
       now: opts.now,
       ...(opts.syncIntervalMs !== undefined ? { syncIntervalMs: opts.syncIntervalMs } : {}),
@@ -73,7 +81,7 @@ export function createAccount(opts: AccountOptions): Account {
       ...(opts.pokes !== undefined ? { pokes: opts.pokes } : {}),
       ...(opts.debounceMs !== undefined ? { debounceMs: opts.debounceMs } : {}),
     });
-    workspace = { user: session.user, serverUrl: session.serverUrl, db, agent };
+    workspace = { user: session.user, serverUrl: session.serverUrl, db, agent, transport };
     agent.start();
     return workspace;
   }

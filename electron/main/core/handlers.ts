@@ -1,10 +1,17 @@
 import type { ApiHandlers } from '../../../shared/api/contract';
+import type { DuplicateMatch } from '../../../shared/domain/uniqueness';
 import { AppError } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
+import type { DuplicateCheckRequest } from '../../../shared/sync/protocol';
 import type { Account, Workspace } from './account';
-import { getCustomerDetail, listCustomers } from './db/customers';
+import { getCustomerDetail, listCustomers, listLeads } from './db/customers';
+import { assertNoLocalDuplicate, findLocalDuplicates, type UniqueValues } from './db/duplicates';
 import { listInbox } from './db/inbox';
+import { pendingRowIds } from './db/outbox';
+import { getRow } from './db/rows';
+import { getSettings } from './db/settings';
 import { listUsers } from './db/users';
+import { endOfLocalDay, followUpFeed, getToday, listOpportunities } from './db/work';
 import { editBase, resolveInboxEntry } from './inbox';
 import { mutate } from './mutate';
 
@@ -15,16 +22,64 @@ export type HandlerDeps = {
   changed: (tables: Iterable<string>) => void;
 };
 
+/** How long the online duplicate check may take before the form goes on with the local answer alone. */
+export const ONLINE_DUPLICATE_CHECK_TIMEOUT_MS = 1500;
+
+/** The unique fields (name, credit code, phone) an edit or capture sets, for the duplicate check. */
+function uniqueValuesOf(values: Record<string, unknown>): UniqueValues & DuplicateCheckRequest {
+  const out: UniqueValues & DuplicateCheckRequest = {};
+  for (const field of ['name', 'creditCode', 'phone'] as const) {
+    const v = values[field];
+    if (typeof v === 'string') out[field] = v;
+  }
+  return out;
+}
+
+/**
+ * The local matches, then the server's that add something: a collision the device already named (the
+ * same customer, or another rep's on the same field) is listed once, with the device's richer details.
+ */
+function mergeMatches(local: DuplicateMatch[], remote: DuplicateMatch[]): DuplicateMatch[] {
+  const out = [...local];
+  for (const m of remote) {
+    const known = out.some(
+      (l) =>
+        l.field === m.field &&
+        l.holder === m.holder &&
+        (m.customerId ? l.customerId === m.customerId : l.holderName === m.holderName),
+    );
+    if (!known) out.push(m);
+  }
+  return out;
+}
+
+/**
+ * Resolves with `promise`, or null once `ms` have passed: the form never waits longer for the server
+ * than promised, whatever the fetch underneath does with its abort signal.
+ */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * The contract's handlers (shared/api/contract.ts), over the signed-in user's local database. Inputs
  * arrive already parsed by `dispatch`. Reads answer from SQLite only (they work offline); writes go
- * through `mutate` and wake the sync agent.
+ * through `mutate` and wake the sync agent. Ids of new rows are made here (UUIDv7), never by the renderer.
  */
 export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandlers {
   function write(ws: Workspace, name: string, args: unknown): void {
     const outcome = mutate(ws.db, ws.user, name, args, now());
     changed(outcome.tables);
     ws.agent.notifyLocalWrite();
+  }
+
+  /** Refuses a capture or edit that duplicates a customer this device holds (before anything is written). */
+  function checkLocalDuplicate(ws: Workspace, values: Record<string, unknown>, excludeId?: string): void {
+    assertNoLocalDuplicate(ws.db, uniqueValuesOf(values), { userId: ws.user.id, excludeId });
   }
 
   return {
@@ -40,20 +95,49 @@ export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandl
       await account.logout();
       return { ok: true } as const;
     },
-    'customers.list': (input) => listCustomers(account.require().db, input),
+    'customers.list': (input) =>
+      listCustomers(account.require().db, { ...input, dueBefore: endOfLocalDay(now()) }),
     'customers.get': ({ id }) => {
-      const detail = getCustomerDetail(account.require().db, id);
+      const ws = account.require();
+      const detail = getCustomerDetail(ws.db, id, {
+        userId: ws.user.id,
+        settings: getSettings(ws.db, ws.user.orgId),
+      });
       if (!detail) throw new AppError('not_found', `id: no customer ${id} on this device`, { field: 'id' });
       return detail;
     },
+    'customers.checkDuplicate': async ({ excludeId, ...values }) => {
+      const ws = account.require();
+      const unique = uniqueValuesOf(values);
+      const local = findLocalDuplicates(ws.db, unique, { userId: ws.user.id, excludeId });
+      const ask = ws.transport.checkDuplicates;
+      if (!ask || !ws.agent.status().online || Object.values(unique).every((v) => !v?.trim())) {
+        return { matches: local, checkedOnline: false };
+      }
+      // Only the values being captured travel, and the server answers only about them: nothing about
+      // other reps' customers is ever stored on the device for this check.
+      const req: DuplicateCheckRequest = { ...unique, ...(excludeId ? { excludeId } : {}) };
+      const remote = await withTimeout(
+        ask(req, { timeoutMs: ONLINE_DUPLICATE_CHECK_TIMEOUT_MS }),
+        ONLINE_DUPLICATE_CHECK_TIMEOUT_MS,
+      ).catch(() => null);
+      return remote
+        ? { matches: mergeMatches(local, remote.matches), checkedOnline: true }
+        : { matches: local, checkedOnline: false };
+    },
     'customers.create': (input) => {
       const ws = account.require();
+      checkLocalDuplicate(ws, input);
       const id = newId(now());
       write(ws, 'createCustomer', { ...input, id });
       return { id };
     },
     'customers.update': (input) => {
       const ws = account.require();
+      // Leads are exempt from uniqueness until they are converted.
+      if (getRow(ws.db, 'customers', input.id)?.kind === 'customer') {
+        checkLocalDuplicate(ws, input.set, input.id);
+      }
       // The base travels in the outbox entry: the server merges field by field against it (SPEC §5.6).
       const base = editBase(ws.db, input.id, input.set, input.base);
       write(ws, 'updateCustomer', { ...input, base });
@@ -62,6 +146,115 @@ export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandl
     'customers.transfer': (input) => {
       write(account.require(), 'transferCustomer', input);
       return { id: input.customerId };
+    },
+    'customers.claim': (input) => {
+      write(account.require(), 'claimCustomer', input);
+      return { ok: true } as const;
+    },
+    'leads.list': (input) => listLeads(account.require().db, input),
+    'leads.create': (input) => {
+      const ws = account.require();
+      const id = newId(now());
+      const contact = input.contact ? { ...input.contact, id: newId(now()) } : null;
+      write(ws, 'createLead', { ...input, id, contact });
+      return { id };
+    },
+    'leads.convert': (input) => {
+      const ws = account.require();
+      const lead = getRow(ws.db, 'customers', input.id);
+      if (lead?.kind === 'lead') {
+        // The customer it becomes: the confirmed fields, else the lead's own values.
+        const set = input.set as Record<string, unknown>;
+        const pick = (field: 'name' | 'creditCode' | 'phone') =>
+          Object.hasOwn(set, field) ? set[field] : lead[field];
+        checkLocalDuplicate(
+          ws,
+          { name: pick('name'), creditCode: pick('creditCode'), phone: pick('phone') },
+          input.id,
+        );
+      }
+      const opportunity = input.opportunity
+        ? { ...input.opportunity, id: newId(now()), stageChangeId: newId(now()) }
+        : null;
+      write(ws, 'convertLead', { ...input, opportunity });
+      return { id: input.id, opportunityId: opportunity?.id ?? null };
+    },
+    'opportunities.list': (input) => {
+      const { db } = account.require();
+      return listOpportunities(db, input, pendingRowIds(db));
+    },
+    'opportunities.create': (input) => {
+      const ws = account.require();
+      const id = newId(now());
+      write(ws, 'createOpportunity', { ...input, id, stageChangeId: newId(now()) });
+      return { id };
+    },
+    'opportunities.update': (input) => {
+      const ws = account.require();
+      const base = editBase(ws.db, input.id, input.set, input.base, 'opportunities');
+      write(ws, 'updateOpportunity', { ...input, base });
+      return { id: input.id };
+    },
+    'opportunities.moveStage': (input) => {
+      write(account.require(), 'moveOpportunityStage', { ...input, stageChangeId: newId(now()) });
+      return { id: input.id };
+    },
+    'followUps.log': (input) => {
+      const ws = account.require();
+      const id = newId(now());
+      // "Next follow-up at" plans a task: the core makes its id, so the device and the server agree on it.
+      const nextTaskId = input.nextFollowUpAt !== null ? newId(now()) : null;
+      write(ws, 'logFollowUp', { ...input, id, nextTaskId });
+      return { id };
+    },
+    'followUps.update': (input) => {
+      write(account.require(), 'updateFollowUp', input);
+      return { id: input.id };
+    },
+    'followUps.delete': (input) => {
+      write(account.require(), 'deleteFollowUp', input);
+      return { ok: true } as const;
+    },
+    'followUps.feed': (input) => {
+      const ws = account.require();
+      return followUpFeed(ws.db, input, {
+        userId: ws.user.id,
+        settings: getSettings(ws.db, ws.user.orgId),
+        pending: pendingRowIds(ws.db),
+      });
+    },
+    'tasks.create': (input) => {
+      const ws = account.require();
+      const id = newId(now());
+      write(ws, 'createTask', { ...input, id });
+      return { id };
+    },
+    'tasks.cancel': (input) => {
+      write(account.require(), 'cancelTask', input);
+      return { ok: true } as const;
+    },
+    'today.get': () => {
+      const ws = account.require();
+      return getToday(ws.db, {
+        userId: ws.user.id,
+        now: now(),
+        settings: getSettings(ws.db, ws.user.orgId),
+        pending: pendingRowIds(ws.db),
+      });
+    },
+    'settings.get': () => {
+      const ws = account.require();
+      return getSettings(ws.db, ws.user.orgId);
+    },
+    'settings.update': (input) => {
+      write(account.require(), 'updateSettings', input);
+      return { ok: true } as const;
+    },
+    'contacts.add': (input) => {
+      const ws = account.require();
+      const id = newId(now());
+      write(ws, 'addContact', { ...input, id });
+      return { id };
     },
     'users.list': () => listUsers(account.require().db),
     'inbox.list': () => listInbox(account.require().db),
@@ -72,18 +265,6 @@ export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandl
       if (issued) ws.agent.notifyLocalWrite();
       else ws.agent.publishStatus();
       return { ok: true } as const;
-    },
-    'followUps.log': (input) => {
-      const ws = account.require();
-      const id = newId(now());
-      write(ws, 'logFollowUp', { ...input, id });
-      return { id };
-    },
-    'contacts.add': (input) => {
-      const ws = account.require();
-      const id = newId(now());
-      write(ws, 'addContact', { ...input, id });
-      return { id };
     },
     'sync.status': () => account.require().agent.status(),
     'sync.now': () => account.require().agent.syncNow(),

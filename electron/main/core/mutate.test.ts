@@ -119,4 +119,30 @@ describe('mutate', () => {
     expect(countPending(db)).toBe(2);
     expect(allPendingMutations(db).map((m) => m.seq)).toEqual([1, 2]);
   });
+
+  it('queues a server-only mutation (a claim) with no local effect, after validating its arguments', () => {
+    const publicId = newId();
+    const before = db.prepare('SELECT count(*) AS n FROM customers').get();
+    const outcome = mutate(db, user, 'claimCustomer', { customerId: publicId, reason: '客户重新活跃' }, NOW);
+    expect(outcome.tables.size).toBe(0);
+    expect(allPendingMutations(db)).toMatchObject([
+      { seq: outcome.seq, name: 'claimCustomer', args: { customerId: publicId }, effects: [] },
+    ]);
+    expect(db.prepare('SELECT count(*) AS n FROM customers').get()).toEqual(before);
+    expect(() => mutate(db, user, 'claimCustomer', { customerId: publicId, reason: ' ' }, NOW)).toThrow(
+      /reason/,
+    );
+    expect(countPending(db)).toBe(1);
+  });
+
+  it('skips the reads arguments do not call for, and reads the org settings by the org id', () => {
+    db.prepare(
+      `INSERT INTO settings (id, org_id, stages, follow_up_types, lost_reasons, follow_up_edit_window_hours, updated_at, version)
+       SELECT ?, ?, '[]', json_array(json_object('key', 'site_visit', 'labelZh', '现场', 'labelEn', 'Site', 'active', json('true'))), '[]', 1, 0, 1`,
+    ).run(user.orgId, user.orgId);
+    // No opportunity, no task: their reads are skipped; the type is checked against this org's list.
+    expect(() => mutate(db, user, 'logFollowUp', logArgs({ type: 'visit' }), NOW)).toThrow(/type/);
+    mutate(db, user, 'logFollowUp', logArgs({ type: 'site_visit' }), NOW);
+    expect(countPending(db)).toBe(1);
+  });
 });

@@ -18,6 +18,9 @@ export type MutationOutcome = { seq: number; tables: Set<SyncedTable> };
  *
  * Device scope: every customer present locally came from the server's scope for this user (or was made
  * here), so `canSeeOwner` is always true; the server re-checks with the real scope.
+ *
+ * A `serverOnly` mutation (a claim from the public sea, whose row this device does not hold) is only
+ * validated and queued, with no effects: the pull brings its outcome, or the refusal with its reason.
  */
 export function mutate(
   db: Database.Database,
@@ -39,8 +42,14 @@ export function mutate(
     canSeeOwner: () => true,
   };
   return db.transaction((): MutationOutcome => {
+    if (def.serverOnly) {
+      return { seq: appendOutbox(db, { name, args, effects: [], createdAt: now }), tables: new Set() };
+    }
     const loaded: Record<string, unknown> = {};
-    for (const [key, spec] of Object.entries(def.reads(args))) loaded[key] = getRow(db, spec.table, spec.id);
+    for (const [key, spec] of Object.entries(def.reads(args, { orgId: user.orgId }))) {
+      // An undefined spec is a read these arguments do not call for (no opportunity given).
+      loaded[key] = spec ? getRow(db, spec.table, spec.id) : undefined;
+    }
     const effects = def.plan(args, loaded as Parameters<typeof def.plan>[1], ctx);
     const tables = applyEffects(db, effects);
     const seq = appendOutbox(db, { name, args, effects, createdAt: now });

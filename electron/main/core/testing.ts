@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CustomerRow, UserRow } from '../../../shared/domain/rows';
+import type { CustomerRow, RowOf, SyncedTable, UserRow } from '../../../shared/domain/rows';
+import { SYNCED_TABLES } from '../../../shared/domain/rows';
 import { newId } from '../../../shared/ids';
 import { defaultMigrationsFolder, openClientDatabase, type ClientDatabase } from './db/open';
 import { upsertRow } from './db/rows';
@@ -53,6 +54,9 @@ export function testCustomer(overrides: Partial<CustomerRow> = {}): CustomerRow 
     claimedAt: 1_700_000_000_000,
     lastFollowUpAt: null,
     lastDealAt: null,
+    kind: 'customer',
+    leadStatus: null,
+    convertedAt: null,
     attrs: {},
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000,
@@ -61,10 +65,34 @@ export function testCustomer(overrides: Partial<CustomerRow> = {}): CustomerRow 
   };
 }
 
-/** Writes rows as a pull would. */
-export function seedRows(db: ClientDatabase, rows: { users?: UserRow[]; customers?: CustomerRow[] }): void {
+/** Writes rows as a pull would (parents first, in the order of SYNCED_TABLES). */
+export function seedRows(db: ClientDatabase, rows: { [T in SyncedTable]?: RowOf[T][] }): void {
   db.transaction(() => {
-    for (const u of rows.users ?? []) upsertRow(db, 'users', u);
-    for (const c of rows.customers ?? []) upsertRow(db, 'customers', c);
+    for (const table of SYNCED_TABLES) {
+      for (const row of (rows[table] ?? []) as RowOf[SyncedTable][]) upsertRow(db, table, row);
+    }
   })();
+}
+
+/**
+ * A copy of `drizzle/client` that stops after the migration `lastTag`: what an older app shipped, for
+ * upgrade tests (a device database made by that app, then opened by this one).
+ */
+export function migrationsUpTo(dir: string, lastTag: string): string {
+  const src = defaultMigrationsFolder();
+  const out = join(dir, `migrations-${lastTag}`);
+  mkdirSync(join(out, 'meta'), { recursive: true });
+  const journal = JSON.parse(readFileSync(join(src, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { tag: string }[];
+  };
+  const last = journal.entries.findIndex((e) => e.tag === lastTag);
+  if (last < 0) throw new Error(`no migration ${lastTag}`);
+  const entries = journal.entries.slice(0, last + 1);
+  writeFileSync(join(out, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
+  for (const { tag } of entries) {
+    copyFileSync(join(src, `${tag}.sql`), join(out, `${tag}.sql`));
+    const snapshot = `${tag.slice(0, 4)}_snapshot.json`;
+    copyFileSync(join(src, 'meta', snapshot), join(out, 'meta', snapshot));
+  }
+  return out;
 }

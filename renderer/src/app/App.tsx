@@ -3,6 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { LoginPage } from '../modules/auth/components/LoginPage';
 import { CustomerDetailPage } from '../modules/customers/components/CustomerDetailPage';
 import { CustomerListPage } from '../modules/customers/components/CustomerListPage';
+import { TeamFeedPage } from '../modules/followUps/components/TeamFeedPage';
+import { LeadListPage } from '../modules/leads/components/LeadListPage';
+import { PipelinePage } from '../modules/pipeline/components/PipelinePage';
+import { SettingsPage } from '../modules/settings/components/SettingsPage';
 import { AppShell } from '../modules/shell/components/AppShell';
 import { useApiEvents } from '../modules/shell/hooks/useApiEvents';
 import { useHashRoute } from '../modules/shell/hooks/useHashRoute';
@@ -13,6 +17,7 @@ import { useAppStore } from './store';
 
 export function App() {
   const sessionState = useAppStore((s) => s.sessionState);
+  const dataVersion = useAppStore((s) => s.dataVersion);
   const signedIn = sessionState === 'signedIn';
   useHashRoute();
   useApiEvents();
@@ -24,6 +29,11 @@ export function App() {
   useEffect(() => {
     if (signedIn) void useAppStore.getState().loadSyncStatus();
   }, [signedIn]);
+
+  useEffect(() => {
+    // The org's lists label and validate every form offline; an admin's change arrives with a pull.
+    if (signedIn) void useAppStore.getState().loadOrgSettings();
+  }, [signedIn, dataVersion]);
 
   if (sessionState === 'unknown') return <Splash />;
   if (!signedIn) return <LoginPage />;
@@ -43,8 +53,18 @@ function RoutedPage() {
       return <CustomerListPage />;
     case 'customer':
       return <CustomerDetailPage key={route.id} customerId={route.id} />;
+    case 'leads':
+      return <LeadListPage />;
+    case 'lead':
+      return <CustomerDetailPage key={route.id} customerId={route.id} asLead />;
+    case 'pipeline':
+      return <PipelinePage />;
+    case 'followUps':
+      return <TeamFeedPage />;
     case 'sync':
       return <SyncPage />;
+    case 'settings':
+      return <SettingsPage />;
   }
 }
 

@@ -1,12 +1,22 @@
 import { create } from 'zustand';
 import { createCustomersSlice, type CustomersSlice } from '../modules/customers/states/customersSlice';
 import { createSessionSlice, type SessionSlice } from '../modules/auth/states/sessionSlice';
+import { createLeadsSlice, type LeadsSlice } from '../modules/leads/states/leadsSlice';
+import { createSettingsSlice, type SettingsSlice } from '../modules/settings/states/settingsSlice';
 import { createInboxSlice, type InboxSlice } from '../modules/sync/states/inboxSlice';
 import { createSyncSlice, type SyncSlice } from '../modules/sync/states/syncSlice';
+import { createTeamSlice, type TeamSlice } from '../modules/team/states/teamSlice';
 import { createUiSlice, type UiSlice } from '../modules/shell/states/uiSlice';
 
 /** Everything the window keeps: one store built from the feature slices (zustand "slices pattern"). */
-export type AppState = SessionSlice & SyncSlice & InboxSlice & CustomersSlice & UiSlice;
+export type AppState = SessionSlice &
+  SyncSlice &
+  InboxSlice &
+  CustomersSlice &
+  LeadsSlice &
+  SettingsSlice &
+  TeamSlice &
+  UiSlice;
 
 /**
  * The window's one store. Middleware (none needed yet) would go here, on the root only: slices are
@@ -17,5 +27,8 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createSyncSlice(...a),
   ...createInboxSlice(...a),
   ...createCustomersSlice(...a),
+  ...createLeadsSlice(...a),
+  ...createSettingsSlice(...a),
+  ...createTeamSlice(...a),
   ...createUiSlice(...a),
 }));

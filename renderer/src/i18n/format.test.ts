@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
+  calendarDaysBetween,
+  currencyDigits,
   formatCountdown,
+  formatDayHeading,
+  formatDueDay,
+  formatMoney,
+  formatMoneyCompact,
+  formatPercent,
+  parseMoneyInput,
+  startOfDay,
+  toDateValue,
+  toMoneyInputValue,
   formatNumber,
   formatRelativeTime,
   fromDateTimeLocalValue,
@@ -75,5 +86,82 @@ describe('formatCountdown', () => {
     expect(formatCountdown(now + 1_500, now, 'en')).toBe('in 2 seconds');
     expect(formatCountdown(now - 5_000, now, 'en')).toBe('now');
     expect(formatCountdown(now + 5 * MIN, now, 'en')).toBe('in 5 minutes');
+  });
+});
+
+describe('money', () => {
+  it('formats minor units in the currency and the language', () => {
+    expect(formatMoney(1280050, 'CNY', 'zh-CN')).toBe('¥12,800.50');
+    expect(formatMoney(1280050, 'CNY', 'en')).toBe('CN¥12,800.50');
+    expect(formatMoney(5000, 'USD', 'en')).toBe('$50.00');
+    expect(formatMoney(5000, 'JPY', 'en')).toBe('¥5,000');
+  });
+
+  it('formats totals compactly', () => {
+    expect(formatMoneyCompact(128_000_000, 'CNY', 'zh-CN')).toBe('¥128万');
+    expect(formatMoneyCompact(128_000_000, 'CNY', 'en')).toBe('CN¥1.28M');
+    expect(formatMoneyCompact(85_000, 'CNY', 'zh-CN')).toBe('¥850');
+  });
+
+  it('knows each currency’s minor unit', () => {
+    expect(currencyDigits('CNY')).toBe(2);
+    expect(currencyDigits('JPY')).toBe(0);
+  });
+
+  it('parses what people type into minor units', () => {
+    expect(parseMoneyInput('12,800.5', 'CNY')).toBe(1280050);
+    expect(parseMoneyInput(' 300 000 ', 'CNY')).toBe(30000000);
+    expect(parseMoneyInput('0.07', 'USD')).toBe(7);
+    expect(parseMoneyInput('5000', 'JPY')).toBe(5000);
+    expect(parseMoneyInput('', 'CNY')).toBeNull();
+    expect(parseMoneyInput('1.234', 'CNY')).toBeNaN();
+    expect(parseMoneyInput('1.5', 'JPY')).toBeNaN();
+    expect(parseMoneyInput('-3', 'CNY')).toBeNaN();
+    expect(parseMoneyInput('abc', 'CNY')).toBeNaN();
+  });
+
+  it('writes an amount back as an input value', () => {
+    expect(toMoneyInputValue(1280050, 'CNY')).toBe('12800.50');
+    expect(toMoneyInputValue(1280000, 'CNY')).toBe('12800');
+    expect(toMoneyInputValue(5, 'CNY')).toBe('0.05');
+    expect(toMoneyInputValue(5000, 'JPY')).toBe('5000');
+    expect(parseMoneyInput(toMoneyInputValue(1234567, 'EUR'), 'EUR')).toBe(1234567);
+  });
+
+  it('formats a probability', () => {
+    expect(formatPercent(30, 'zh-CN')).toBe('30%');
+    expect(formatPercent(75, 'en')).toBe('75%');
+  });
+});
+
+describe('due days', () => {
+  const endOf = (y: number, m: number, d: number) => new Date(y, m, d, 23, 59, 59, 999).getTime();
+
+  it('counts calendar days, not 24-hour spans', () => {
+    expect(calendarDaysBetween(now, endOf(2025, 4, 8))).toBe(0);
+    expect(calendarDaysBetween(now, new Date(2025, 4, 9, 0, 5).getTime())).toBe(1);
+    expect(calendarDaysBetween(now, endOf(2025, 4, 6))).toBe(-2);
+    expect(startOfDay(now)).toBe(new Date(2025, 4, 8).getTime());
+  });
+
+  it('says today, tomorrow, in n days and ago in both languages', () => {
+    expect(formatDueDay(endOf(2025, 4, 8), now, 'zh-CN')).toBe('今天');
+    expect(formatDueDay(endOf(2025, 4, 9), now, 'en')).toBe('tomorrow');
+    expect(formatDueDay(endOf(2025, 4, 11), now, 'zh-CN')).toBe('3天后');
+    expect(formatDueDay(endOf(2025, 4, 5), now, 'en')).toBe('3 days ago');
+  });
+
+  it('adds the time when a task is planned at a time of day', () => {
+    expect(formatDueDay(new Date(2025, 4, 9, 14, 0).getTime(), now, 'en')).toBe('tomorrow 2:00 PM');
+  });
+
+  it('uses a date beyond two weeks', () => {
+    expect(formatDueDay(endOf(2025, 5, 20), now, 'zh-CN')).toBe('6月20日');
+    expect(formatDueDay(endOf(2026, 0, 15), now, 'en')).toBe('Jan 15, 2026');
+  });
+
+  it('formats a day heading and a date input value', () => {
+    expect(formatDayHeading(new Date(2025, 4, 8).getTime(), 'en')).toBe('Thu, May 8');
+    expect(toDateValue(now)).toBe('2025-05-08');
   });
 });

@@ -105,3 +105,115 @@ export function fromDateValueEndOfDay(value: string): number | null {
   const date = new Date(Number(y), Number(mo) - 1, Number(d), 23, 59, 59, 999);
   return date.getMonth() === Number(mo) - 1 ? date.getTime() : Number.NaN;
 }
+
+/**
+ * How many decimals a currency's minor unit has (CNY 2: 分, JPY 0), as Intl knows it. Amounts travel as
+ * integers of that minor unit (`amountMinor`), so sums are exact on every side.
+ */
+export function currencyDigits(currency: string): number {
+  return (
+    cached(
+      `cur:${currency}`,
+      () => new Intl.NumberFormat('en', { style: 'currency', currency }),
+    ).resolvedOptions().maximumFractionDigits ?? 2
+  );
+}
+
+/** "¥12,800.00" / "CN¥12,800.00": an amount in minor units, in the currency and the UI language. */
+export function formatMoney(amountMinor: number, currency: string, locale: Locale): string {
+  const digits = currencyDigits(currency);
+  return cached(
+    `m:${locale}:${currency}`,
+    () => new Intl.NumberFormat(locale, { style: 'currency', currency }),
+  ).format(amountMinor / 10 ** digits);
+}
+
+/** "¥128万" / "CN¥1.28M": a total on a pipeline column or a stat, where the last digits only add noise. */
+export function formatMoneyCompact(amountMinor: number, currency: string, locale: Locale): string {
+  const digits = currencyDigits(currency);
+  return cached(
+    `mc:${locale}:${currency}`,
+    () =>
+      new Intl.NumberFormat(locale, {
+        style: 'currency',
+        currency,
+        notation: 'compact',
+        minimumFractionDigits: 0,
+        maximumFractionDigits: 2,
+      }),
+  ).format(amountMinor / 10 ** digits);
+}
+
+/**
+ * The minor units a typed amount stands for ("12,800.5" → 1280050 for CNY), or null when blank and NaN
+ * when it is not a plain non-negative number with at most the currency's decimals. Thousands separators
+ * and spaces are allowed, as people type them.
+ */
+export function parseMoneyInput(value: string, currency: string): number | null {
+  const v = value.replace(/[\s,，]/g, '');
+  if (v === '') return null;
+  const digits = currencyDigits(currency);
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(v);
+  if (!m) return Number.NaN;
+  const [, whole = '', fraction = ''] = m;
+  if (fraction.length > digits) return Number.NaN;
+  const minor = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+  return Number.isSafeInteger(minor) ? minor : Number.NaN;
+}
+
+/** The text an amount input starts with for an amount in minor units ("12800.50"; no separators). */
+export function toMoneyInputValue(amountMinor: number, currency: string): string {
+  const digits = currencyDigits(currency);
+  if (digits === 0) return String(amountMinor);
+  const whole = Math.floor(amountMinor / 10 ** digits);
+  const fraction = String(amountMinor % 10 ** digits).padStart(digits, '0');
+  return /^0+$/.test(fraction) ? String(whole) : `${whole}.${fraction}`;
+}
+
+/** "12%" / "12%": a percentage from 0–100. */
+export function formatPercent(value: number, locale: Locale): string {
+  return cached(`p:${locale}`, () => new Intl.NumberFormat(locale, { style: 'percent' })).format(value / 100);
+}
+
+/** Midnight at the start of the local day `at` falls in. */
+export function startOfDay(at: number): number {
+  const d = new Date(at);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+/** Whole calendar days from the day of `now` to the day of `at` (negative: before), in local time. */
+export function calendarDaysBetween(now: number, at: number): number {
+  // Rounded: a day across a daylight-saving change is 23 or 25 hours long.
+  return Math.round((startOfDay(at) - startOfDay(now)) / DAY);
+}
+
+/**
+ * When something is due, by calendar day: "今天" / "明天" / "3天后" / "昨天" / "2 days ago" (whole days,
+ * as a rep plans them), with the time when it is not the end of the day (a planned 14:00 call).
+ */
+export function formatDueDay(at: number, now: number, locale: Locale): string {
+  const rtf = cached(`rtf:${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
+  const days = calendarDaysBetween(now, at);
+  const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
+  const monthDay = () =>
+    cached(`md:${locale}`, () => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' })).format(
+      at,
+    );
+  const day = Math.abs(days) < 14 ? rtf.format(days, 'day') : sameYear ? monthDay() : formatDate(at, locale);
+  const d = new Date(at);
+  const endOfDay = d.getHours() === 23 && d.getMinutes() === 59;
+  return endOfDay ? day : `${day} ${formatTime(at, locale)}`;
+}
+
+/** "5月8日 周四" / "Thu, May 8": a day heading in a list of upcoming days. */
+export function formatDayHeading(at: number, locale: Locale): string {
+  return cached(
+    `dh:${locale}`,
+    () => new Intl.DateTimeFormat(locale, { weekday: 'short', month: 'short', day: 'numeric' }),
+  ).format(at);
+}
+
+/** The value of an `<input type="date">` for an instant, in the device's time zone. */
+export function toDateValue(at: number): string {
+  return toDateTimeLocalValue(at).slice(0, 10);
+}

@@ -32,8 +32,15 @@ export function Dialog({
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const el = panel.current;
-    const first = el?.querySelector<HTMLElement>('[data-autofocus], input, textarea, select, button');
-    first?.focus();
+    // A form that focused its own field (the content of a follow-up) keeps it; else the field marked
+    // `data-autofocus`, else the first control. Moving the focus away would "touch" the field and show
+    // its error before the user typed anything.
+    if (!el?.contains(document.activeElement)) {
+      const first =
+        el?.querySelector<HTMLElement>('[data-autofocus]') ??
+        el?.querySelector<HTMLElement>('input, textarea, select, button');
+      first?.focus();
+    }
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         e.stopPropagation();

@@ -2,6 +2,7 @@
 export { Avatar, avatarText, avatarHue } from './Avatar';
 export { Badge, type BadgeTone } from './Badge';
 export { Button, type ButtonProps } from './Button';
+export { ConfirmDialog } from './ConfirmDialog';
 export { Dialog } from './Dialog';
 export { EmptyState } from './EmptyState';
 export { ErrorBanner } from './ErrorBanner';
@@ -10,6 +11,7 @@ export { FormField, type FieldControlProps } from './FormField';
 export { FormFooter } from './FormFooter';
 export { Icon, type IconName } from './Icon';
 export { Logo } from './Logo';
+export { Menu, type MenuItem } from './Menu';
 export { ProgressBar } from './ProgressBar';
 export { ShortcutHint } from './ShortcutHint';
 export { hasModKey, isModShortcut, modKeyLabel } from './shortcut';

@@ -15,9 +15,10 @@ import {
 } from 'drizzle-orm/pg-core';
 
 /**
- * The sync server's tables (docs/server.md). Synced tables (users, customers, contacts, follow_ups) hold
- * exactly the wire columns of shared/domain/rows.ts in snake_case, plus what only the server needs:
- * `deleted_at` tombstones (a pull turns them into `del`) and `name_norm` for per-org name uniqueness.
+ * The sync server's tables (docs/server.md). Synced tables (users, settings, customers and the tables of
+ * a customer's children) hold exactly the wire columns of shared/domain/rows.ts in snake_case, plus what
+ * only the server needs: `deleted_at` tombstones (a pull turns them into `del`) and `name_norm` /
+ * `phone_norm` for per-org uniqueness. `ownership_history` is the wire table `ownershipEvents`.
  * Timestamps are bigint epoch milliseconds, like the wire; `version` is the org version counter value of
  * the transaction that last wrote the row.
  */
@@ -167,7 +168,7 @@ export const customers = pgTable(
       .notNull()
       .references(() => orgs.id),
     name: text('name').notNull(),
-    /** normalizeCompanyName(name): unique per org among live customers (SPEC §6). */
+    /** normalizeCompanyName(name): unique per org among live customers of kind `customer` (SPEC §6). */
     nameNorm: text('name_norm').notNull(),
     shortName: text('short_name'),
     creditCode: text('credit_code'),
@@ -175,6 +176,11 @@ export const customers = pgTable(
     region: text('region'),
     address: text('address'),
     phone: text('phone'),
+    /**
+     * normalizePhone(phone), unique like the name. Null when there is no phone, and for customers that
+     * shared a phone before phone uniqueness existed (migration 0003 keeps the first holder's only).
+     */
+    phoneNorm: text('phone_norm'),
     website: text('website'),
     source: text('source'),
     status: text('status').notNull(),
@@ -184,6 +190,10 @@ export const customers = pgTable(
     claimedAt: ms('claimed_at'),
     lastFollowUpAt: ms('last_follow_up_at'),
     lastDealAt: ms('last_deal_at'),
+    /** `lead` rows are unverified prospects (SPEC §2): not unique, converted in place into `customer`. */
+    kind: text('kind').notNull().default('customer'),
+    leadStatus: text('lead_status'),
+    convertedAt: ms('converted_at'),
     attrs: jsonb('attrs').notNull().default({}),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
@@ -193,12 +203,23 @@ export const customers = pgTable(
   (t) => [
     index('customers_org_version_idx').on(t.orgId, t.version),
     index('customers_org_owner_idx').on(t.orgId, t.ownerId),
+    // Uniqueness at capture (SPEC §6) among live customers; leads may share names and phones (two reps
+    // meet one company at a fair) until one of them is converted. server/src/sync/duplicates.ts names
+    // the holder when one of these refuses a write.
     uniqueIndex('customers_org_name_uq')
       .on(t.orgId, t.nameNorm)
-      .where(sql`${t.deletedAt} is null`),
+      .where(sql`${t.deletedAt} is null and ${t.kind} = 'customer'`),
     uniqueIndex('customers_org_credit_code_uq')
       .on(t.orgId, t.creditCode)
-      .where(sql`${t.deletedAt} is null and ${t.creditCode} is not null`),
+      .where(sql`${t.deletedAt} is null and ${t.kind} = 'customer' and ${t.creditCode} is not null`),
+    uniqueIndex('customers_org_phone_uq')
+      .on(t.orgId, t.phoneNorm)
+      .where(sql`${t.deletedAt} is null and ${t.kind} = 'customer' and ${t.phoneNorm} is not null`),
+    check('customers_kind_ck', sql`${t.kind} in ('customer', 'lead')`),
+    check(
+      'customers_lead_status_ck',
+      sql`${t.leadStatus} is null or ${t.leadStatus} in ('new', 'contacted', 'qualified', 'disqualified', 'converted')`,
+    ),
     check('customers_status_ck', sql`${t.status} in ('active', 'dormant', 'deregistered')`),
     check('customers_level_ck', sql`${t.level} is null or ${t.level} in ('A', 'B', 'C', 'D')`),
     check('customers_pool_state_ck', sql`${t.poolState} in ('private', 'public')`),
@@ -248,6 +269,7 @@ export const followUps = pgTable(
       .notNull()
       .references(() => customers.id),
     contactId: uuid('contact_id').references(() => contacts.id),
+    opportunityId: uuid('opportunity_id').references((): AnyPgColumn => opportunities.id),
     authorId: uuid('author_id')
       .notNull()
       .references(() => users.id),
@@ -268,7 +290,8 @@ export const followUps = pgTable(
     index('follow_ups_customer_id_live_idx')
       .on(t.customerId, t.id)
       .where(sql`${t.deletedAt} is null`),
-    check('follow_ups_type_ck', sql`${t.type} in ('visit', 'call', 'wechat', 'email', 'meeting', 'other')`),
+    // No check on `type`: it is a key of the org's own list (settings.follow_up_types), which the
+    // mutators validate; a database check would freeze the list.
   ],
 );
 
@@ -300,6 +323,158 @@ export const ownershipHistory = pgTable(
   (t) => [
     index('ownership_history_org_version_idx').on(t.orgId, t.version),
     index('ownership_history_customer_idx').on(t.customerId, t.at),
+    // Synced as `ownershipEvents`: a full pull pages a customer's history by (customer_id, id).
+    index('ownership_history_customer_id_idx').on(t.customerId, t.id),
     check('ownership_history_actor_type_ck', sql`${t.actorType} in ('user', 'rule', 'event')`),
+  ],
+);
+
+/**
+ * An org's managed lists and knobs (shared/domain/settings.ts): one row per org whose id IS the org id,
+ * so a mutator reads it by id without knowing anything else. Synced to every device of the org. Pushes
+ * read it without a row lock (docs/server.md "Config rows"): locking it would serialise every push of the
+ * org on it.
+ */
+export const settings = pgTable(
+  'settings',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    stages: jsonb('stages').notNull(),
+    followUpTypes: jsonb('follow_up_types').notNull(),
+    lostReasons: jsonb('lost_reasons').notNull(),
+    followUpEditWindowHours: integer('follow_up_edit_window_hours').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    version: ms('version').notNull(),
+  },
+  (t) => [check('settings_id_is_org_ck', sql`${t.id} = ${t.orgId}`)],
+);
+
+/**
+ * The indexes every table of a customer's children needs: the pull's incremental scan by version, and a
+ * full round's keyset over the customer's live rows by (customer_id, id) (server/src/sync/pull.ts).
+ */
+function childIndexes(
+  name: string,
+  t: {
+    orgId: AnyPgColumn;
+    version: AnyPgColumn;
+    customerId: AnyPgColumn;
+    id: AnyPgColumn;
+    deletedAt: AnyPgColumn;
+  },
+) {
+  return [
+    index(`${name}_org_version_idx`).on(t.orgId, t.version),
+    index(`${name}_customer_id_live_idx`)
+      .on(t.customerId, t.id)
+      .where(sql`${t.deletedAt} is null`),
+  ];
+}
+
+/** Opportunities (商机, SPEC §2). `owner_id` follows the customer when it moves while open. */
+export const opportunities = pgTable(
+  'opportunities',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    /** Integer minor units (分/cents): sums are exact. */
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    /** A key of settings.stages. */
+    stageKey: text('stage_key').notNull(),
+    status: text('status').notNull(),
+    expectedCloseAt: ms('expected_close_at'),
+    lostReason: text('lost_reason'),
+    closedAt: ms('closed_at'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    version: ms('version').notNull(),
+    deletedAt: ms('deleted_at'),
+  },
+  (t) => [
+    ...childIndexes('opportunities', t),
+    check('opportunities_status_ck', sql`${t.status} in ('open', 'won', 'lost')`),
+    check('opportunities_amount_ck', sql`${t.amountMinor} >= 0`),
+  ],
+);
+
+/** Every stage move of an opportunity, kept forever (pipeline history, win rates). */
+export const stageChanges = pgTable(
+  'stage_changes',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    opportunityId: uuid('opportunity_id')
+      .notNull()
+      .references(() => opportunities.id),
+    fromStage: text('from_stage'),
+    toStage: text('to_stage').notNull(),
+    changedBy: uuid('changed_by')
+      .notNull()
+      .references(() => users.id),
+    changedAt: ms('changed_at').notNull(),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    version: ms('version').notNull(),
+    deletedAt: ms('deleted_at'),
+  },
+  (t) => [...childIndexes('stage_changes', t)],
+);
+
+/** Planned follow-ups (SPEC §2 Task). Open ones follow the customer to its new owner on a move. */
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    assigneeId: uuid('assignee_id')
+      .notNull()
+      .references(() => users.id),
+    title: text('title').notNull(),
+    /** A follow-up type key (settings.follow_up_types). */
+    type: text('type').notNull(),
+    dueAt: ms('due_at').notNull(),
+    origin: text('origin').notNull(),
+    status: text('status').notNull(),
+    sourceFollowUpId: uuid('source_follow_up_id').references(() => followUps.id),
+    doneFollowUpId: uuid('done_follow_up_id').references(() => followUps.id),
+    doneAt: ms('done_at'),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    version: ms('version').notNull(),
+    deletedAt: ms('deleted_at'),
+  },
+  (t) => [
+    ...childIndexes('tasks', t),
+    check('tasks_status_ck', sql`${t.status} in ('open', 'done', 'cancelled')`),
+    check(
+      'tasks_origin_ck',
+      sql`${t.origin} in ('manual', 'followUp', 'strategy', 'reactivation', 'recycleWarning')`,
+    ),
   ],
 );

@@ -1,18 +1,24 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { SyncedTable } from '../../../shared/domain/rows';
+import { uniqueKey } from '../../../shared/domain/uniqueness';
 
 /**
  * How each synced table's wire columns (shared/domain/rows.ts, camelCase) map to SQL (snake_case). Pull
  * selects them aliased to their wire names so a row goes to the device as the driver returns it; push
  * writes mutator effects through the same map, which is also the whitelist of writable columns.
  */
-export type WireColumnKind = 'text' | 'uuid' | 'ms' | 'bool' | 'json';
-export type WireColumn = { key: string; column: string; kind: WireColumnKind };
+export type WireColumnKind = 'text' | 'uuid' | 'ms' | 'bigint' | 'int' | 'bool' | 'json';
+/** `since`: the protocol version that added the column; older devices are not sent it (pull.ts). */
+export type WireColumn = { key: string; column: string; kind: WireColumnKind; since: number };
 
-const c = (key: string, kind: WireColumnKind = 'text'): WireColumn => ({
+/** The protocol every column of the tables protocol 2 already knew dates from. */
+const BASE_PROTOCOL = 2;
+
+const c = (key: string, kind: WireColumnKind = 'text', since = BASE_PROTOCOL): WireColumn => ({
   key,
   column: key.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`),
   kind,
+  since,
 });
 
 export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
@@ -25,6 +31,16 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
     c('role'),
     c('active', 'bool'),
     c('version', 'ms'),
+  ],
+  settings: [
+    c('id', 'uuid', 3),
+    c('orgId', 'uuid', 3),
+    c('stages', 'json', 3),
+    c('followUpTypes', 'json', 3),
+    c('lostReasons', 'json', 3),
+    c('followUpEditWindowHours', 'int', 3),
+    c('updatedAt', 'ms', 3),
+    c('version', 'ms', 3),
   ],
   customers: [
     c('id', 'uuid'),
@@ -45,6 +61,9 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
     c('claimedAt', 'ms'),
     c('lastFollowUpAt', 'ms'),
     c('lastDealAt', 'ms'),
+    c('kind', 'text', 3),
+    c('leadStatus', 'text', 3),
+    c('convertedAt', 'ms', 3),
     c('attrs', 'json'),
     c('createdAt', 'ms'),
     c('updatedAt', 'ms'),
@@ -69,6 +88,7 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
     c('orgId', 'uuid'),
     c('customerId', 'uuid'),
     c('contactId', 'uuid'),
+    c('opportunityId', 'uuid', 3),
     c('authorId', 'uuid'),
     c('type'),
     c('content'),
@@ -79,23 +99,110 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
     c('updatedAt', 'ms'),
     c('version', 'ms'),
   ],
+  opportunities: [
+    c('id', 'uuid', 3),
+    c('orgId', 'uuid', 3),
+    c('customerId', 'uuid', 3),
+    c('ownerId', 'uuid', 3),
+    c('name', 'text', 3),
+    c('amountMinor', 'bigint', 3),
+    c('currency', 'text', 3),
+    c('stageKey', 'text', 3),
+    c('status', 'text', 3),
+    c('expectedCloseAt', 'ms', 3),
+    c('lostReason', 'text', 3),
+    c('closedAt', 'ms', 3),
+    c('createdAt', 'ms', 3),
+    c('updatedAt', 'ms', 3),
+    c('version', 'ms', 3),
+  ],
+  stageChanges: [
+    c('id', 'uuid', 3),
+    c('orgId', 'uuid', 3),
+    c('customerId', 'uuid', 3),
+    c('opportunityId', 'uuid', 3),
+    c('fromStage', 'text', 3),
+    c('toStage', 'text', 3),
+    c('changedBy', 'uuid', 3),
+    c('changedAt', 'ms', 3),
+    c('createdAt', 'ms', 3),
+    c('updatedAt', 'ms', 3),
+    c('version', 'ms', 3),
+  ],
+  tasks: [
+    c('id', 'uuid', 3),
+    c('orgId', 'uuid', 3),
+    c('customerId', 'uuid', 3),
+    c('assigneeId', 'uuid', 3),
+    c('title', 'text', 3),
+    c('type', 'text', 3),
+    c('dueAt', 'ms', 3),
+    c('origin', 'text', 3),
+    c('status', 'text', 3),
+    c('sourceFollowUpId', 'uuid', 3),
+    c('doneFollowUpId', 'uuid', 3),
+    c('doneAt', 'ms', 3),
+    c('createdBy', 'uuid', 3),
+    c('createdAt', 'ms', 3),
+    c('updatedAt', 'ms', 3),
+    c('version', 'ms', 3),
+  ],
+  // The server's ownership_history, read-only on devices: written only by `move` effects and the seed.
+  ownershipEvents: [
+    c('id', 'uuid', 3),
+    c('orgId', 'uuid', 3),
+    c('customerId', 'uuid', 3),
+    c('fromOwnerId', 'uuid', 3),
+    c('toOwnerId', 'uuid', 3),
+    c('fromPoolState', 'text', 3),
+    c('toPoolState', 'text', 3),
+    c('actorType', 'text', 3),
+    c('actorId', 'uuid', 3),
+    c('reason', 'text', 3),
+    c('at', 'ms', 3),
+    c('version', 'ms', 3),
+  ],
 };
 
 /** SQL table of each wire table. */
 export const SQL_TABLES: Record<SyncedTable, string> = {
   users: 'users',
+  settings: 'settings',
   customers: 'customers',
   contacts: 'contacts',
   followUps: 'follow_ups',
+  opportunities: 'opportunities',
+  stageChanges: 'stage_changes',
+  tasks: 'tasks',
+  ownershipEvents: 'ownership_history',
 };
 
-/** Tables with tombstones (`deleted_at`); users are deactivated, never deleted. */
+/**
+ * Tables with tombstones (`deleted_at`). Users are deactivated, never deleted; an org's settings row lives
+ * as long as the org; ownership history is an append-only audit trail.
+ */
 export const HAS_TOMBSTONES: Record<SyncedTable, boolean> = {
   users: false,
+  settings: false,
   customers: true,
   contacts: true,
   followUps: true,
+  opportunities: true,
+  stageChanges: true,
+  tasks: true,
+  ownershipEvents: false,
 };
+
+/**
+ * Configuration rows a push reads WITHOUT a row lock (docs/server.md "Config rows"): every mutation of an
+ * org reads its settings row, so locking it would serialise all the org's pushes on one row; users are
+ * read by transfers and task assignment. Mutators never write users; a push that writes settings takes
+ * the slow path, whose reads happen under the org lock that every writer of settings holds.
+ */
+export const CONFIG_TABLES: ReadonlySet<SyncedTable> = new Set(['users', 'settings']);
+
+/** Tables no mutator may write: the server writes them itself (history with a move). */
+export const SERVER_WRITTEN_TABLES: ReadonlySet<SyncedTable> = new Set(['ownershipEvents']);
 
 const columnsByKey = Object.fromEntries(
   Object.entries(WIRE_COLUMNS).map(([table, cols]) => [table, new Map(cols.map((col) => [col.key, col]))]),
@@ -109,12 +216,14 @@ export function wireColumn(table: SyncedTable, key: string): WireColumn | undefi
 /**
  * `a.owner_id AS "ownerId", a.version::float8 AS "version", …` for `table` under alias `alias`. bigint
  * columns are cast to float8 so both drivers return JS numbers (exact below 2^53) instead of strings.
+ * With `protocolVersion`, only the columns that protocol knows (a protocol-2 device gets no `kind`).
  */
-export function wireSelectList(table: SyncedTable, alias: string): SQL {
+export function wireSelectList(table: SyncedTable, alias: string, protocolVersion?: number): SQL {
   return sql.raw(
     WIRE_COLUMNS[table]
+      .filter((col) => protocolVersion === undefined || col.since <= protocolVersion)
       .map((col) =>
-        col.kind === 'ms'
+        col.kind === 'ms' || col.kind === 'bigint'
           ? `${alias}.${col.column}::float8 AS "${col.key}"`
           : `${alias}.${col.column} AS "${col.key}"`,
       )
@@ -126,6 +235,29 @@ export function wireSelectList(table: SyncedTable, alias: string): SQL {
 export function wireValue(col: WireColumn, value: unknown): SQL {
   if (col.kind === 'json') return sql`${JSON.stringify(value ?? {})}::jsonb`;
   return sql`${value ?? null}`;
+}
+
+/**
+ * Server-only columns derived from wire values, as `column → value`: a customer's `name_norm` and
+ * `phone_norm` (the keys its unique indexes hold, shared/domain/uniqueness.ts). Given a partial row (an
+ * update's `set`), only the columns whose source is in it.
+ */
+export function derivedColumns(table: SyncedTable, values: Record<string, unknown>): Record<string, unknown> {
+  if (table !== 'customers') return {};
+  const out: Record<string, unknown> = {};
+  if (typeof values.name === 'string') out.name_norm = uniqueKey('name', values.name) ?? '';
+  if ('phone' in values && values.phone !== undefined) {
+    out.phone_norm = uniqueKey('phone', typeof values.phone === 'string' ? values.phone : null);
+  }
+  return out;
+}
+
+/** Server-only columns a table carries besides its wire columns (what a full-row write must fill). */
+export function serverOnlyColumns(table: SyncedTable): string[] {
+  return [
+    ...(HAS_TOMBSTONES[table] ? ['deleted_at'] : []),
+    ...(table === 'customers' ? ['name_norm', 'phone_norm'] : []),
+  ];
 }
 
 /**

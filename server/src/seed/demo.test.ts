@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FOLLOW_UP_TYPES } from '../../../shared/domain/rows';
+import {
+  FOLLOW_UP_TYPES,
+  opportunityRowSchema,
+  stageChangeRowSchema,
+  taskRowSchema,
+} from '../../../shared/domain/rows';
+import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
 import { isValidCreditCode, isValidPhone, normalizeCompanyName } from '../../../shared/domain/validators';
 import { openTestDatabase, type TestDatabase } from '../testing';
 import { clearDatabase, isDatabaseEmpty, seedDemo, type DemoSummary } from './demo';
@@ -49,7 +55,7 @@ describe('demo seed', () => {
   it('writes realistic, valid customers split between the two reps and the public sea', async () => {
     const customers =
       await q(`SELECT name, name_norm, credit_code, phone, level, region, owner_id, pool_state,
-      last_follow_up_at::float8 AS last FROM customers`);
+      last_follow_up_at::float8 AS last FROM customers WHERE kind = 'customer'`);
     const byOwner = new Map<unknown, number>();
     for (const c of customers) {
       expect(c.name).toMatch(/^(上海|苏州|昆山|无锡|南京|常州|杭州|宁波|嘉兴|绍兴|温州).+(股份)?有限公司$/);
@@ -64,6 +70,7 @@ describe('demo seed', () => {
     expect(byOwner.get(summary.users.lina)).toBeGreaterThan(800);
     expect(byOwner.get(null)).toBeGreaterThan(50);
     expect(byOwner.get(null)).toBeLessThan(250);
+    expect(byOwner.get(null)).toBe(summary.publicCustomers);
   });
 
   it('keeps lastFollowUpAt equal to the latest follow-up, within the last 120 days', async () => {
@@ -79,8 +86,8 @@ describe('demo seed', () => {
   });
 
   it('gives every customer 1–3 contacts with Chinese names and a valid mobile, one primary', async () => {
-    const perCustomer = await q(`SELECT count(*)::int AS n, count(*) FILTER (WHERE is_primary)::int AS p
-      FROM contacts GROUP BY customer_id`);
+    const perCustomer = await q(`SELECT count(*)::int AS n, count(*) FILTER (WHERE x.is_primary)::int AS p
+      FROM contacts x JOIN customers c ON c.id = x.customer_id WHERE c.kind = 'customer' GROUP BY x.customer_id`);
     expect(perCustomer).toHaveLength(2000);
     for (const row of perCustomer) {
       expect(Number(row.n)).toBeGreaterThanOrEqual(1);
@@ -90,6 +97,146 @@ describe('demo seed', () => {
     for (const c of await q('SELECT name, phone FROM contacts LIMIT 200')) {
       expect(c.name).toMatch(/^[\u4e00-\u9fa5]{2,3}$/);
       expect(isValidPhone(String(c.phone))).toBe(true);
+    }
+  });
+
+  it('gives the org its default settings', async () => {
+    const [row] = await q(`SELECT id, org_id, stages, follow_up_types, lost_reasons,
+      follow_up_edit_window_hours AS hours FROM settings`);
+    expect(row).toEqual({
+      id: summary.orgId,
+      org_id: summary.orgId,
+      stages: DEFAULT_SETTINGS.stages,
+      follow_up_types: DEFAULT_SETTINGS.followUpTypes,
+      lost_reasons: DEFAULT_SETTINGS.lostReasons,
+      hours: DEFAULT_SETTINGS.followUpEditWindowHours,
+    });
+  });
+
+  it('keeps phone numbers unique among customers, as the unique index demands', async () => {
+    const [dupes] = await q(`SELECT count(*)::int AS n FROM (SELECT phone_norm FROM customers
+      WHERE kind = 'customer' GROUP BY phone_norm HAVING count(*) > 1) d`);
+    expect(dupes?.n).toBe(0);
+    const [missing] = await q(
+      `SELECT count(*)::int AS n FROM customers WHERE phone IS NOT NULL AND phone_norm IS NULL`,
+    );
+    expect(missing?.n).toBe(0);
+  });
+
+  it('seeds ~400 opportunities in every stage, on the reps’ private customers, with their stage history', async () => {
+    const opportunities = await q(`SELECT o.id, o.org_id AS "orgId", o.customer_id AS "customerId",
+        o.owner_id AS "ownerId", o.name, o.amount_minor::float8 AS "amountMinor", o.currency,
+        o.stage_key AS "stageKey", o.status, o.expected_close_at::float8 AS "expectedCloseAt",
+        o.lost_reason AS "lostReason", o.closed_at::float8 AS "closedAt", o.created_at::float8 AS "createdAt",
+        o.updated_at::float8 AS "updatedAt", o.version::float8 AS version,
+        c.owner_id AS "customerOwner", c.pool_state AS pool, c.kind
+      FROM opportunities o JOIN customers c ON c.id = o.customer_id`);
+    expect(opportunities.length).toBe(summary.opportunities);
+    expect(opportunities.length).toBeGreaterThan(340);
+    expect(opportunities.length).toBeLessThan(460);
+    const stages = new Set(opportunities.map((o) => o.stageKey));
+    expect([...stages].sort()).toEqual(DEFAULT_SETTINGS.stages.map((s) => s.key).sort());
+    for (const { customerOwner, pool, kind, ...o } of opportunities) {
+      opportunityRowSchema.strict().parse(o);
+      expect(o.ownerId).toBe(customerOwner);
+      expect(pool).toBe('private');
+      expect(kind).toBe('customer');
+      expect(o.currency).toBe('CNY');
+      expect(Number(o.amountMinor) % 100).toBe(0);
+      const stage = DEFAULT_SETTINGS.stages.find((s) => s.key === o.stageKey);
+      expect(o.status).toBe(stage?.kind);
+      expect(o.closedAt === null).toBe(o.status === 'open');
+      expect(o.lostReason !== null).toBe(o.status === 'lost');
+    }
+    // The history starts from nothing, ends in the current stage, and moves forward in time.
+    const changes = await q(`SELECT s.id, s.org_id AS "orgId", s.customer_id AS "customerId",
+        s.opportunity_id AS "opportunityId", s.from_stage AS "fromStage", s.to_stage AS "toStage",
+        s.changed_by AS "changedBy", s.changed_at::float8 AS "changedAt", s.created_at::float8 AS "createdAt",
+        s.updated_at::float8 AS "updatedAt", s.version::float8 AS version
+      FROM stage_changes s ORDER BY s.opportunity_id, s.changed_at`);
+    const byOpportunity = new Map<unknown, Record<string, unknown>[]>();
+    for (const change of changes) {
+      stageChangeRowSchema.strict().parse(change);
+      byOpportunity.set(change.opportunityId, [...(byOpportunity.get(change.opportunityId) ?? []), change]);
+    }
+    for (const o of opportunities) {
+      const path = byOpportunity.get(o.id) ?? [];
+      expect(path[0]?.fromStage).toBeNull();
+      expect(path.at(-1)?.toStage).toBe(o.stageKey);
+      for (let i = 1; i < path.length; i++) {
+        expect(path[i]?.fromStage).toBe(path[i - 1]?.toStage);
+        expect(Number(path[i]?.changedAt)).toBeGreaterThan(Number(path[i - 1]?.changedAt));
+      }
+      expect(Number(path.at(-1)?.changedAt)).toBeLessThanOrEqual(now);
+    }
+    // A follow-up that names an opportunity names one of its own customer.
+    const [stray] =
+      await q(`SELECT count(*)::int AS n FROM follow_ups f JOIN opportunities o ON o.id = f.opportunity_id
+      WHERE o.customer_id <> f.customer_id`);
+    expect(stray?.n).toBe(0);
+  });
+
+  it('plans open tasks for each rep around the seed clock: overdue, due today, this week', async () => {
+    const startOfToday = new Date(now).setHours(0, 0, 0, 0);
+    const day = 24 * 3600 * 1000;
+    for (const rep of [summary.users.zhangwei, summary.users.lina]) {
+      const tasks = await q(
+        `SELECT t.id, t.org_id AS "orgId", t.customer_id AS "customerId", t.assignee_id AS "assigneeId", t.title,
+          t.type, t.due_at::float8 AS "dueAt", t.origin, t.status, t.source_follow_up_id AS "sourceFollowUpId",
+          t.done_follow_up_id AS "doneFollowUpId", t.done_at::float8 AS "doneAt", t.created_by AS "createdBy",
+          t.created_at::float8 AS "createdAt", t.updated_at::float8 AS "updatedAt", t.version::float8 AS version,
+          c.owner_id AS "customerOwner"
+        FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE t.assignee_id = $1`,
+        [rep],
+      );
+      const due = (from: number, to: number) =>
+        tasks.filter((t) => Number(t.dueAt) >= from && Number(t.dueAt) < to).length;
+      expect(due(0, startOfToday)).toBeGreaterThanOrEqual(3);
+      expect(due(startOfToday, startOfToday + day)).toBeGreaterThanOrEqual(3);
+      expect(due(startOfToday + day, startOfToday + 8 * day)).toBeGreaterThanOrEqual(5);
+      for (const { customerOwner, ...task } of tasks) {
+        taskRowSchema.strict().parse(task);
+        expect(task.status).toBe('open');
+        expect(customerOwner).toBe(rep);
+        expect(Number(task.createdAt)).toBeLessThanOrEqual(now);
+      }
+    }
+  });
+
+  it('seeds ~120 leads with a primary contact, various statuses and some follow-ups', async () => {
+    const leads = await q(`SELECT c.id, c.lead_status, c.credit_code, c.owner_id, c.pool_state,
+        (SELECT count(*)::int FROM contacts x WHERE x.customer_id = c.id AND x.is_primary) AS primaries,
+        (SELECT count(*)::int FROM follow_ups f WHERE f.customer_id = c.id) AS follow_ups
+      FROM customers c WHERE c.kind = 'lead'`);
+    expect(leads).toHaveLength(120);
+    expect(summary.leads).toBe(120);
+    expect(new Set(leads.map((l) => l.lead_status))).toEqual(
+      new Set(['new', 'contacted', 'qualified', 'disqualified']),
+    );
+    for (const lead of leads) {
+      expect(lead.primaries).toBe(1);
+      expect(lead.credit_code).toBeNull();
+      expect(lead.pool_state).toBe('private');
+      expect([summary.users.zhangwei, summary.users.lina]).toContain(lead.owner_id);
+      if (lead.lead_status === 'new') expect(lead.follow_ups).toBe(0);
+      else expect(Number(lead.follow_ups)).toBeGreaterThan(0);
+    }
+  });
+
+  it('records how every customer got where it is: an initial assignment, and a release for the public sea', async () => {
+    const history = await q(`SELECT c.pool_state, c.owner_id,
+        array_agg(h.reason ORDER BY h.at) AS reasons, array_agg(h.actor_type ORDER BY h.at) AS actors,
+        (array_agg(h.to_owner_id ORDER BY h.at DESC))[1] AS last_to,
+        (array_agg(h.to_pool_state ORDER BY h.at DESC))[1] AS last_pool
+      FROM customers c JOIN ownership_history h ON h.customer_id = c.id GROUP BY c.id`);
+    expect(history).toHaveLength(2120);
+    for (const h of history) {
+      const reasons = h.reasons as string[];
+      expect(reasons[0]).toBe('initial assignment');
+      expect(['user', 'rule']).toContain((h.actors as string[])[0]);
+      expect(h.last_to).toBe(h.owner_id);
+      expect(h.last_pool).toBe(h.pool_state);
+      expect(reasons).toHaveLength(h.pool_state === 'public' ? 2 : 1);
     }
   });
 

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Role } from '../../../shared/domain/roles';
+import { DEFAULT_SETTINGS, type Stage } from '../../../shared/domain/settings';
+import { uniqueKey } from '../../../shared/domain/uniqueness';
 import { creditCodeCheckChar, normalizeCompanyName } from '../../../shared/domain/validators';
-import type { FollowUpType } from '../../../shared/domain/rows';
+import type { FollowUpType, LeadStatus } from '../../../shared/domain/rows';
 import { hashPassword } from '../auth/passwords';
 import type { ServerDb, SqlRunner } from '../db/database';
 import {
@@ -10,11 +12,14 @@ import {
   EMAIL_DOMAINS,
   FOLLOW_UP_NOTES,
   GIVEN_NAMES,
+  LEAD_NOTES,
   OUTCOMES,
   PLACES,
   PRODUCTS,
+  RELEASE_REASONS,
   SOURCES,
   SURNAMES,
+  TASK_TITLES,
   TITLES,
 } from './demoData';
 
@@ -22,7 +27,8 @@ import {
 export const DEMO_PASSWORD = 'tidepool123';
 export const DEMO_ORG_NAME = '潮汐贸易演示公司 / Tidepool Demo Co.';
 
-const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
 const SEED = 20_240_601;
 
 /** mulberry32: a small, fast PRNG; the same seed gives the same demo data on every machine. */
@@ -112,9 +118,14 @@ function personName(r: Random): { name: string; pinyin: string } {
 export type DemoSummary = {
   orgId: string;
   users: Record<'admin' | 'wangfang' | 'zhangwei' | 'lina', string>;
+  /** Rows of kind `customer` (the `customers` option), public-sea ones included. */
   customers: number;
   contacts: number;
   followUps: number;
+  publicCustomers: number;
+  leads: number;
+  opportunities: number;
+  tasks: number;
 };
 
 type Rows = Record<string, unknown>[];
@@ -138,14 +149,506 @@ export async function isDatabaseEmpty(db: SqlRunner): Promise<boolean> {
 /** Empties every table (the `--reset-demo` path); the schema and its migrations stay. */
 export async function clearDatabase(db: SqlRunner): Promise<void> {
   await db.rows(sql`TRUNCATE orgs, teams, users, device_sessions, sync_clients, mutation_rejections, sync_conflicts,
-    customers, contacts, follow_ups, ownership_history CASCADE`);
+    settings, customers, contacts, follow_ups, opportunities, stage_changes, tasks, ownership_history CASCADE`);
+}
+
+/** Every row of the demo, by SQL table (keys are column names), and what later steps need to know. */
+type Seed = {
+  r: Random;
+  now: number;
+  orgId: string;
+  reps: readonly string[];
+  tables: {
+    customers: Rows;
+    contacts: Rows;
+    follow_ups: Rows;
+    ownership_history: Rows;
+    opportunities: Rows;
+    stage_changes: Rows;
+    tasks: Rows;
+  };
+  /** Normalised names and phones, and credit codes, already used: customers are unique on them. */
+  taken: { names: Set<string>; codes: Set<string>; phones: Set<string> };
+  /** Each rep's private customers (kind customer) and leads, for their tasks. */
+  privateOf: Map<string, { customers: string[]; leads: string[] }>;
+};
+
+const FOLLOW_UP_TYPES_SEEDED = [
+  'visit',
+  'call',
+  'call',
+  'wechat',
+  'wechat',
+  'email',
+  'meeting',
+] as const satisfies readonly FollowUpType[];
+
+/** A company name not used yet: place + brand + business (two brand words past a few collisions). */
+function companyName(
+  seed: Seed,
+  place: (typeof PLACES)[number],
+  business: string,
+): { name: string; brand: (typeof BRANDS)[number] } {
+  const { r } = seed;
+  let brand = r.pick(BRANDS);
+  for (let attempt = 0; ; attempt++) {
+    const brandWord = attempt < 5 ? brand[0] : brand[0] + r.pick(BRANDS)[0];
+    const name = `${place.prefix}${brandWord}${business}${r.chance(0.15) ? '股份有限公司' : '有限公司'}`;
+    if (!seed.taken.names.has(normalizeCompanyName(name))) {
+      seed.taken.names.add(normalizeCompanyName(name));
+      return { name, brand };
+    }
+    brand = r.pick(BRANDS);
+  }
+}
+
+/** A phone no customer has yet (phone numbers are unique per org, like names). */
+function uniquePhone(seed: Seed, make: () => string): string {
+  for (;;) {
+    const phone = make();
+    const key = uniqueKey('phone', phone) ?? phone;
+    if (!seed.taken.phones.has(key)) {
+      seed.taken.phones.add(key);
+      return phone;
+    }
+  }
+}
+
+/** 1–3 contacts (leads: one), the first primary. */
+function seedContacts(seed: Seed, customerId: string, createdAt: number, count: number) {
+  const { r } = seed;
+  const made: { id: string; name: string }[] = [];
+  for (let k = 0; k < count; k++) {
+    const person = personName(r);
+    const contactId = r.id(createdAt + k);
+    made.push({ id: contactId, name: person.name });
+    seed.tables.contacts.push({
+      id: contactId,
+      org_id: seed.orgId,
+      customer_id: customerId,
+      name: person.name,
+      title: r.pick(TITLES),
+      phone: mobile(r),
+      email: r.chance(0.7)
+        ? `${person.pinyin}${r.chance(0.5) ? r.int(1, 99) : ''}@${r.pick(EMAIL_DOMAINS)}`
+        : null,
+      wechat: r.chance(0.6) ? `${person.pinyin}_${r.digits(4)}` : null,
+      is_primary: k === 0,
+      created_at: createdAt,
+      updated_at: createdAt,
+      version: 1,
+      deleted_at: null,
+    });
+  }
+  return made;
+}
+
+/** The stages a seeded opportunity went through to reach `target`, in order (its stage history). */
+function stagePath(r: Random, target: Stage): Stage[] {
+  const open = DEFAULT_SETTINGS.stages.filter((s) => s.kind === 'open');
+  if (target.kind === 'open') return open.slice(0, open.indexOf(target) + 1);
+  if (target.kind === 'won') return [...open, target];
+  return [...open.slice(0, r.int(1, open.length)), target];
+}
+
+/** Stage weights of the seeded pipeline: every stage is represented, most deals still open. */
+const STAGE_WEIGHTS: Record<string, number> = {
+  discovery: 0.2,
+  needs: 0.18,
+  proposal: 0.17,
+  negotiation: 0.12,
+  won: 0.18,
+  lost: 0.15,
+};
+
+function pickStage(r: Random): Stage {
+  let roll = r.next();
+  for (const stage of DEFAULT_SETTINGS.stages) {
+    roll -= STAGE_WEIGHTS[stage.key] ?? 0;
+    if (roll < 0) return stage;
+  }
+  return DEFAULT_SETTINGS.stages[0] as Stage;
+}
+
+/**
+ * An opportunity of a private customer with its stage history: amounts in CNY minor units (fen), the
+ * stage moves spaced days apart and never in the future, won/lost ones closed at their last move.
+ */
+function seedOpportunity(
+  seed: Seed,
+  customer: { id: string; ownerId: string; claimedAt: number; shortName: string },
+): { id: string; createdAt: number; wonAt: number | null } {
+  const { r, now } = seed;
+  const target = pickStage(r);
+  const path = stagePath(r, target);
+  const earliest = Math.max(customer.claimedAt + DAY, now - 240 * DAY);
+  const createdAt = Math.min(now - 2 * HOUR, earliest + r.int(0, Math.max(0, now - earliest - DAY)));
+  const id = r.id(createdAt);
+  let at = createdAt;
+  let previous: string | null = null;
+  for (const stage of path) {
+    seed.tables.stage_changes.push({
+      id: r.id(at),
+      org_id: seed.orgId,
+      customer_id: customer.id,
+      opportunity_id: id,
+      from_stage: previous,
+      to_stage: stage.key,
+      changed_by: customer.ownerId,
+      changed_at: at,
+      created_at: at,
+      updated_at: at,
+      version: 1,
+      deleted_at: null,
+    });
+    previous = stage.key;
+    // The next move a few days later, but never after now: late moves bunch up near the present.
+    at = Math.min(
+      at + r.int(2, 20) * DAY + r.int(0, 8) * HOUR,
+      at + Math.max(60_000, Math.floor((now - at) / 3)),
+    );
+  }
+  const closedAt = target.kind === 'open' ? null : (seed.tables.stage_changes.at(-1)?.changed_at as number);
+  const product = r.pick(PRODUCTS);
+  seed.tables.opportunities.push({
+    id,
+    org_id: seed.orgId,
+    customer_id: customer.id,
+    owner_id: customer.ownerId,
+    name: `${customer.shortName}${product}`,
+    amount_minor: r.int(2, 300) * 10_000 * 100,
+    currency: 'CNY',
+    stage_key: target.key,
+    status: target.kind,
+    expected_close_at: closedAt ?? now - (now % DAY) + r.int(7, 120) * DAY,
+    lost_reason: target.kind === 'lost' ? r.pick(DEFAULT_SETTINGS.lostReasons).key : null,
+    closed_at: closedAt,
+    created_at: createdAt,
+    updated_at: closedAt ?? (seed.tables.stage_changes.at(-1)?.changed_at as number),
+    version: 1,
+    deleted_at: null,
+  });
+  return { id, createdAt, wonAt: target.kind === 'won' ? closedAt : null };
+}
+
+/** 0–`max` follow-ups over the last 120 days (after `since`); returns the latest occurrence. */
+function seedFollowUps(
+  seed: Seed,
+  customerId: string,
+  author: string,
+  contacts: readonly { id: string; name: string }[],
+  count: number,
+  opts: { since?: number; opportunity?: { id: string; createdAt: number }; notes?: readonly string[] } = {},
+): number | null {
+  const { r, now } = seed;
+  let last: number | null = null;
+  for (let k = 0; k < count; k++) {
+    const type = r.pick(FOLLOW_UP_TYPES_SEEDED);
+    const sinceDays = opts.since === undefined ? 119 : Math.max(0, Math.floor((now - opts.since) / DAY));
+    const day = now - r.int(0, Math.min(119, sinceDays)) * DAY;
+    const occurredAt = Math.max(
+      opts.since ?? 0,
+      Math.min(now - 60_000, day - (day % DAY) + r.int(1, 10) * HOUR + r.int(0, 59) * 60_000),
+    );
+    const contact = r.chance(0.75) ? r.pick(contacts) : null;
+    const content = r
+      .pick(opts.notes ?? FOLLOW_UP_NOTES[type])
+      .replace('{c}', contact ? contact.name : '对方负责人')
+      .replace('{p}', r.pick(PRODUCTS));
+    const createdAt = Math.min(now, occurredAt + r.int(5, 180) * 60_000);
+    const opportunity = opts.opportunity;
+    seed.tables.follow_ups.push({
+      id: r.id(occurredAt),
+      org_id: seed.orgId,
+      customer_id: customerId,
+      contact_id: contact?.id ?? null,
+      opportunity_id:
+        opportunity && occurredAt >= opportunity.createdAt && r.chance(0.6) ? opportunity.id : null,
+      author_id: author,
+      type,
+      content,
+      outcome: r.pick(OUTCOMES),
+      occurred_at: occurredAt,
+      next_follow_up_at: r.chance(0.4) ? occurredAt + r.int(3, 14) * DAY : null,
+      created_at: createdAt,
+      updated_at: createdAt,
+      version: 1,
+      deleted_at: null,
+    });
+    last = Math.max(last ?? 0, occurredAt);
+  }
+  return last;
+}
+
+/** One ownership-history row (the audit trail every owner or pool change leaves, SPEC §2). */
+function history(
+  seed: Seed,
+  customerId: string,
+  move: {
+    from: string | null;
+    to: string | null;
+    fromPool: 'private' | 'public' | null;
+    toPool: 'private' | 'public';
+    actorType: 'user' | 'rule';
+    actorId: string | null;
+    reason: string;
+    at: number;
+  },
+): void {
+  seed.tables.ownership_history.push({
+    id: seed.r.id(move.at),
+    org_id: seed.orgId,
+    customer_id: customerId,
+    from_owner_id: move.from,
+    to_owner_id: move.to,
+    from_pool_state: move.fromPool,
+    to_pool_state: move.toPool,
+    actor_type: move.actorType,
+    actor_id: move.actorId,
+    reason: move.reason,
+    at: move.at,
+    version: 1,
+  });
+}
+
+/** The reason of every seeded customer's first history row. */
+const INITIAL_ASSIGNMENT = 'initial assignment';
+
+/**
+ * One customer: a private one of a rep (with, one time in five, an opportunity and its history), or
+ * one that went back to the public sea (assigned first, then recycled or released).
+ */
+function seedCustomer(seed: Seed, isPublic: boolean): void {
+  const { r, now, reps } = seed;
+  const place = r.pick(PLACES);
+  const [business, industry] = r.pick(BUSINESSES);
+  const { name, brand } = companyName(seed, place, business);
+  let code = creditCode(r, place.division);
+  while (seed.taken.codes.has(code)) code = creditCode(r, place.division);
+  seed.taken.codes.add(code);
+
+  // A public customer had an owner before (its follow-ups are theirs).
+  const firstOwner = r.pick(reps);
+  const owner = isPublic ? null : firstOwner;
+  const createdAt = now - r.int(150, 900) * DAY - r.int(0, DAY);
+  const assignedAt = Math.min(now - DAY, createdAt + r.int(0, 30) * DAY);
+  const customerId = r.id(createdAt);
+  const roll = r.next();
+  const status = roll < 0.85 ? 'active' : roll < 0.97 ? 'dormant' : 'deregistered';
+  const levelRoll = r.next();
+  const level = levelRoll < 0.1 ? 'A' : levelRoll < 0.35 ? 'B' : levelRoll < 0.75 ? 'C' : 'D';
+  const shortName = brand[0] + business.slice(0, 2);
+
+  const contacts = seedContacts(seed, customerId, createdAt, r.int(1, 3));
+  const opportunity =
+    owner !== null && r.chance(0.21)
+      ? seedOpportunity(seed, { id: customerId, ownerId: owner, claimedAt: assignedAt, shortName })
+      : undefined;
+  const lastFollowUpAt = seedFollowUps(seed, customerId, firstOwner, contacts, r.int(0, 6), {
+    ...(opportunity ? { opportunity } : {}),
+  });
+  const phone = uniquePhone(seed, () =>
+    r.chance(0.6) ? `${place.areaCode}-${r.int(5, 8)}${r.digits(7)}` : mobile(r),
+  );
+  const randomDeal = r.chance(0.2) ? now - r.int(30, 400) * DAY : null;
+  const lastDealAt = opportunity?.wonAt ?? randomDeal;
+  seed.tables.customers.push({
+    id: customerId,
+    org_id: seed.orgId,
+    name,
+    name_norm: normalizeCompanyName(name),
+    short_name: shortName,
+    credit_code: code,
+    industry,
+    region: place.region,
+    address: `${place.region}${r.pick(place.streets)}${r.int(1, 2000)}号`,
+    phone,
+    phone_norm: uniqueKey('phone', phone),
+    website: r.chance(0.5) ? `www.${brand[1]}${r.chance(0.5) ? '-group' : ''}.com.cn` : null,
+    source: r.pick(SOURCES),
+    status,
+    level,
+    owner_id: owner,
+    pool_state: isPublic ? 'public' : 'private',
+    claimed_at: isPublic ? null : assignedAt,
+    last_follow_up_at: lastFollowUpAt,
+    last_deal_at: lastDealAt,
+    kind: 'customer',
+    lead_status: null,
+    converted_at: null,
+    attrs: {},
+    created_at: createdAt,
+    updated_at: Math.max(createdAt, lastFollowUpAt ?? 0, lastDealAt ?? 0),
+    version: 1,
+    deleted_at: null,
+  });
+  const byRule = r.chance(0.5);
+  history(seed, customerId, {
+    from: null,
+    to: firstOwner,
+    fromPool: null,
+    toPool: 'private',
+    actorType: byRule ? 'rule' : 'user',
+    actorId: byRule ? null : firstOwner,
+    reason: INITIAL_ASSIGNMENT,
+    at: assignedAt,
+  });
+  if (isPublic) {
+    // Recycled 30 days after the last follow-up (a recycle rule), or released by the rep after a recent one.
+    const quiet = lastFollowUpAt === null || now - lastFollowUpAt > 31 * DAY;
+    const releasedAt = quiet
+      ? Math.min(now - HOUR, (lastFollowUpAt ?? assignedAt) + 30 * DAY)
+      : lastFollowUpAt + Math.floor((now - lastFollowUpAt) / 2);
+    history(seed, customerId, {
+      from: firstOwner,
+      to: null,
+      fromPool: 'private',
+      toPool: 'public',
+      actorType: quiet ? 'rule' : 'user',
+      actorId: quiet ? null : firstOwner,
+      reason: quiet ? RELEASE_REASONS.rule : RELEASE_REASONS.user,
+      at: releasedAt,
+    });
+  } else if (owner !== null) {
+    seed.privateOf.get(owner)?.customers.push(customerId);
+  }
+}
+
+/** Lead statuses of the seeded leads, by weight (converted leads are customers by now). */
+const LEAD_STATUS_WEIGHTS: [LeadStatus, number][] = [
+  ['new', 0.3],
+  ['contacted', 0.35],
+  ['qualified', 0.2],
+  ['disqualified', 0.15],
+];
+
+/** An unverified prospect of a rep, captured in the last 60 days, with the person met as primary contact. */
+function seedLead(seed: Seed): void {
+  const { r, now, reps } = seed;
+  const place = r.pick(PLACES);
+  const [business, industry] = r.pick(BUSINESSES);
+  const { name } = companyName(seed, place, business);
+  const owner = r.pick(reps);
+  const createdAt = now - r.int(1, 60) * DAY - r.int(0, DAY - 1);
+  const id = r.id(createdAt);
+  let roll = r.next();
+  let leadStatus: LeadStatus = 'new';
+  for (const [status, weight] of LEAD_STATUS_WEIGHTS) {
+    roll -= weight;
+    if (roll < 0) {
+      leadStatus = status;
+      break;
+    }
+  }
+  const contacts = seedContacts(seed, id, createdAt, 1);
+  const lastFollowUpAt =
+    leadStatus === 'new'
+      ? null
+      : seedFollowUps(seed, id, owner, contacts, r.int(1, 3), { since: createdAt, notes: LEAD_NOTES });
+  const phone = uniquePhone(seed, () => mobile(r));
+  seed.tables.customers.push({
+    id,
+    org_id: seed.orgId,
+    name,
+    name_norm: normalizeCompanyName(name),
+    short_name: null,
+    credit_code: null,
+    industry,
+    region: place.region,
+    address: r.chance(0.6) ? `${place.region}${r.pick(place.streets)}${r.int(1, 2000)}号` : null,
+    phone,
+    phone_norm: uniqueKey('phone', phone),
+    website: null,
+    source: r.pick(SOURCES),
+    status: 'active',
+    level: null,
+    owner_id: owner,
+    pool_state: 'private',
+    claimed_at: createdAt,
+    last_follow_up_at: lastFollowUpAt,
+    last_deal_at: null,
+    kind: 'lead',
+    lead_status: leadStatus,
+    converted_at: null,
+    attrs: {},
+    created_at: createdAt,
+    updated_at: Math.max(createdAt, lastFollowUpAt ?? 0),
+    version: 1,
+    deleted_at: null,
+  });
+  history(seed, id, {
+    from: null,
+    to: owner,
+    fromPool: null,
+    toPool: 'private',
+    actorType: 'user',
+    actorId: owner,
+    reason: INITIAL_ASSIGNMENT,
+    at: createdAt,
+  });
+  seed.privateOf.get(owner)?.leads.push(id);
+}
+
+/**
+ * A rep's open tasks, placed relative to `now` so that the app shows a real working day whenever it
+ * is seeded: some overdue (1–5 days), some due later today (between now and the end of the local day),
+ * some in the coming week, and a call back to one of their leads.
+ */
+function seedTasks(seed: Seed, rep: string): void {
+  const { r, now } = seed;
+  const mine = seed.privateOf.get(rep);
+  if (!mine || mine.customers.length === 0) return;
+  const startOfToday = new Date(now).setHours(0, 0, 0, 0);
+  const endOfToday = startOfToday + DAY - 60_000;
+  const dueTimes: number[] = [];
+  for (let k = 0; k < 4; k++) dueTimes.push(startOfToday - r.int(1, 5) * DAY + r.int(9, 17) * HOUR);
+  for (let k = 0; k < 3; k++) dueTimes.push(now + Math.floor(((endOfToday - now) * (k + 1)) / 4));
+  for (let k = 0; k < 8; k++) dueTimes.push(startOfToday + r.int(1, 6) * DAY + r.int(9, 17) * HOUR);
+  const types = Object.keys(TASK_TITLES) as (keyof typeof TASK_TITLES)[];
+  const add = (customerId: string, dueAt: number, type: keyof typeof TASK_TITLES, title: string) => {
+    const createdAt = Math.min(now - HOUR, dueAt - r.int(1, 7) * DAY);
+    seed.tables.tasks.push({
+      id: r.id(createdAt),
+      org_id: seed.orgId,
+      customer_id: customerId,
+      assignee_id: rep,
+      title,
+      type,
+      due_at: dueAt,
+      origin: 'manual',
+      status: 'open',
+      source_follow_up_id: null,
+      done_follow_up_id: null,
+      done_at: null,
+      created_by: rep,
+      created_at: createdAt,
+      updated_at: createdAt,
+      version: 1,
+      deleted_at: null,
+    });
+  };
+  for (const dueAt of dueTimes) {
+    const type = r.pick(types);
+    add(r.pick(mine.customers), dueAt, type, r.pick(TASK_TITLES[type]).replace('{p}', r.pick(PRODUCTS)));
+  }
+  if (mine.leads.length > 0) {
+    add(
+      r.pick(mine.leads),
+      startOfToday + r.int(1, 3) * DAY + 10 * HOUR,
+      'call',
+      '电话回访线索，确认采购意向',
+    );
+  }
 }
 
 /**
  * Seeds the demo org (the brief's demo data): teams 销售部 › 华东一组/华东二组, users admin, wangfang
- * (manager of 华东一组), zhangwei and lina (reps of 华东一组), `customers` companies split between the two
- * reps with a few in the public sea, 1–3 contacts each and 0–6 follow-ups over the last 120 days.
- * Deterministic for a given `now` and count; every row gets version 1.
+ * (manager of 华东一组), zhangwei and lina (reps of 华东一组) and the org's default settings;
+ * `customers` companies split between the two reps, one in 33 in the public sea (with the history of
+ * how it got there), 1–3 contacts each and 0–6 follow-ups over the last 120 days; an opportunity with
+ * its stage history for one private customer in five (every stage, amounts in fen); leads (6% of the
+ * customer count) with a primary contact; and each rep's open tasks around `now` (overdue, today, this
+ * week). Deterministic for a given `now` and count; every row gets version 1.
  */
 export async function seedDemo(
   db: ServerDb,
@@ -176,154 +679,51 @@ export async function seedDemo(
   const hashes = await Promise.all(people.map(() => hashPassword(DEMO_PASSWORD)));
   const reps = [userIds.zhangwei, userIds.lina];
 
-  const customers: Rows = [];
-  const contacts: Rows = [];
-  const followUps: Rows = [];
-  const history: Rows = [];
-  const names = new Set<string>();
-  const codes = new Set<string>();
-
+  const seed: Seed = {
+    r,
+    now,
+    orgId,
+    reps,
+    tables: {
+      customers: [],
+      contacts: [],
+      follow_ups: [],
+      ownership_history: [],
+      opportunities: [],
+      stage_changes: [],
+      tasks: [],
+    },
+    taken: { names: new Set(), codes: new Set(), phones: new Set() },
+    privateOf: new Map(reps.map((rep) => [rep, { customers: [], leads: [] }])),
+  };
+  let publicCustomers = 0;
   for (let i = 0; i < customerCount; i++) {
-    const place = r.pick(PLACES);
-    const [business, industry] = r.pick(BUSINESSES);
-    let brand = r.pick(BRANDS);
-    let name: string;
-    for (let attempt = 0; ; attempt++) {
-      // Past a few collisions (large seeds), two brand words make the space ~60× larger.
-      const brandWord = attempt < 5 ? brand[0] : brand[0] + r.pick(BRANDS)[0];
-      name = `${place.prefix}${brandWord}${business}${r.chance(0.15) ? '股份有限公司' : '有限公司'}`;
-      if (!names.has(normalizeCompanyName(name))) break;
-      brand = r.pick(BRANDS);
-    }
-    names.add(normalizeCompanyName(name));
-    let code = creditCode(r, place.division);
-    while (codes.has(code)) code = creditCode(r, place.division);
-    codes.add(code);
-
-    const isPublic = r.chance(0.06);
-    const owner = isPublic ? null : r.pick(reps);
-    const createdAt = now - r.int(150, 900) * DAY - r.int(0, DAY);
-    const claimedAt = isPublic ? null : Math.min(now - DAY, createdAt + r.int(0, 30) * DAY);
-    const customerId = r.id(createdAt);
-    const roll = r.next();
-    const status = roll < 0.85 ? 'active' : roll < 0.97 ? 'dormant' : 'deregistered';
-    const levelRoll = r.next();
-    const level = levelRoll < 0.1 ? 'A' : levelRoll < 0.35 ? 'B' : levelRoll < 0.75 ? 'C' : 'D';
-
-    const customerContacts: { id: string; name: string }[] = [];
-    const contactCount = r.int(1, 3);
-    for (let k = 0; k < contactCount; k++) {
-      const person = personName(r);
-      const contactId = r.id(createdAt + k);
-      customerContacts.push({ id: contactId, name: person.name });
-      contacts.push({
-        id: contactId,
-        org_id: orgId,
-        customer_id: customerId,
-        name: person.name,
-        title: r.pick(TITLES),
-        phone: mobile(r),
-        email: r.chance(0.7)
-          ? `${person.pinyin}${r.chance(0.5) ? r.int(1, 99) : ''}@${r.pick(EMAIL_DOMAINS)}`
-          : null,
-        wechat: r.chance(0.6) ? `${person.pinyin}_${r.digits(4)}` : null,
-        is_primary: k === 0,
-        created_at: createdAt,
-        updated_at: createdAt,
-        version,
-        deleted_at: null,
-      });
-    }
-
-    let lastFollowUpAt: number | null = null;
-    const followUpCount = r.int(0, 6);
-    for (let k = 0; k < followUpCount; k++) {
-      const type = r.pick([
-        'visit',
-        'call',
-        'call',
-        'wechat',
-        'wechat',
-        'email',
-        'meeting',
-      ] as const satisfies readonly FollowUpType[]);
-      const day = now - r.int(0, 119) * DAY;
-      const occurredAt = Math.min(
-        now - 60_000,
-        day - (day % DAY) + r.int(1, 10) * 60 * 60 * 1000 + r.int(0, 59) * 60_000,
-      );
-      const contact = r.chance(0.75) ? r.pick(customerContacts) : null;
-      const content = r
-        .pick(FOLLOW_UP_NOTES[type])
-        .replace('{c}', contact ? contact.name : '对方负责人')
-        .replace('{p}', r.pick(PRODUCTS));
-      const createdAtFollowUp = Math.min(now, occurredAt + r.int(5, 180) * 60_000);
-      followUps.push({
-        id: r.id(occurredAt),
-        org_id: orgId,
-        customer_id: customerId,
-        contact_id: contact?.id ?? null,
-        author_id: owner ?? r.pick(reps),
-        type,
-        content,
-        outcome: r.pick(OUTCOMES),
-        occurred_at: occurredAt,
-        next_follow_up_at: r.chance(0.4) ? occurredAt + r.int(3, 14) * DAY : null,
-        created_at: createdAtFollowUp,
-        updated_at: createdAtFollowUp,
-        version,
-        deleted_at: null,
-      });
-      lastFollowUpAt = Math.max(lastFollowUpAt ?? 0, occurredAt);
-    }
-
-    const phone = r.chance(0.6) ? `${place.areaCode}-${r.int(5, 8)}${r.digits(7)}` : mobile(r);
-    customers.push({
-      id: customerId,
-      org_id: orgId,
-      name,
-      name_norm: normalizeCompanyName(name),
-      short_name: brand[0] + business.slice(0, 2),
-      credit_code: code,
-      industry,
-      region: place.region,
-      address: `${place.region}${r.pick(place.streets)}${r.int(1, 2000)}号`,
-      phone,
-      website: r.chance(0.5) ? `www.${brand[1]}${r.chance(0.5) ? '-group' : ''}.com.cn` : null,
-      source: r.pick(SOURCES),
-      status,
-      level,
-      owner_id: owner,
-      pool_state: isPublic ? 'public' : 'private',
-      claimed_at: claimedAt,
-      last_follow_up_at: lastFollowUpAt,
-      last_deal_at: r.chance(0.2) ? now - r.int(30, 400) * DAY : null,
-      attrs: {},
-      created_at: createdAt,
-      updated_at: Math.max(createdAt, lastFollowUpAt ?? 0),
-      version,
-      deleted_at: null,
-    });
-    history.push({
-      id: r.id(claimedAt ?? createdAt),
-      org_id: orgId,
-      customer_id: customerId,
-      from_owner_id: null,
-      to_owner_id: owner,
-      from_pool_state: null,
-      to_pool_state: isPublic ? 'public' : 'private',
-      actor_type: isPublic ? 'rule' : 'user',
-      actor_id: owner,
-      reason: isPublic ? '导入公海' : '新建客户',
-      at: claimedAt ?? createdAt,
-      version,
-    });
+    // One in 33, spread evenly: ~60 of the default 2,000, and at least one from 17 customers on.
+    const isPublic = i % 33 === 16;
+    if (isPublic) publicCustomers++;
+    seedCustomer(seed, isPublic);
   }
+  const leadCount = Math.round(customerCount * 0.06);
+  for (let i = 0; i < leadCount; i++) seedLead(seed);
+  for (const rep of reps) seedTasks(seed, rep);
 
+  const { tables } = seed;
   await db.transaction(async (tx) => {
     await tx.rows(
       sql`INSERT INTO orgs (id, name, version, created_at) VALUES (${orgId}, ${DEMO_ORG_NAME}, ${version}, ${yearAgo})`,
     );
+    await bulkInsert(tx, 'settings', [
+      {
+        id: orgId,
+        org_id: orgId,
+        stages: DEFAULT_SETTINGS.stages,
+        follow_up_types: DEFAULT_SETTINGS.followUpTypes,
+        lost_reasons: DEFAULT_SETTINGS.lostReasons,
+        follow_up_edit_window_hours: DEFAULT_SETTINGS.followUpEditWindowHours,
+        updated_at: yearAgo,
+        version,
+      },
+    ]);
     await bulkInsert(tx, 'teams', [
       { id: rootTeam, org_id: orgId, parent_id: null, name: '销售部', created_at: yearAgo },
       { id: eastOne, org_id: orgId, parent_id: rootTeam, name: '华东一组', created_at: yearAgo },
@@ -346,19 +746,33 @@ export async function seedDemo(
         version,
       })),
     );
-    await bulkInsert(tx, 'customers', customers);
-    await bulkInsert(tx, 'contacts', contacts);
-    await bulkInsert(tx, 'follow_ups', followUps);
-    await bulkInsert(tx, 'ownership_history', history);
+    // Parents before children: foreign keys are checked per statement.
+    for (const table of [
+      'customers',
+      'contacts',
+      'opportunities',
+      'stage_changes',
+      'follow_ups',
+      'tasks',
+      'ownership_history',
+    ] as const) {
+      await bulkInsert(tx, table, tables[table]);
+    }
   });
   // Fresh planner statistics: without them PostgreSQL plans the pull's joins for empty tables (PGlite
   // has no autovacuum at all) and a first sync right after seeding crawls.
   await db.rows(sql`ANALYZE`);
+  const ofKind = (kind: string) => tables.customers.filter((c) => c.kind === kind);
+  const customerIds = new Set(ofKind('customer').map((c) => c.id));
   return {
     orgId,
     users: userIds,
-    customers: customers.length,
-    contacts: contacts.length,
-    followUps: followUps.length,
+    customers: customerIds.size,
+    contacts: tables.contacts.filter((c) => customerIds.has(c.customer_id)).length,
+    followUps: tables.follow_ups.filter((f) => customerIds.has(f.customer_id)).length,
+    publicCustomers,
+    leads: ofKind('lead').length,
+    opportunities: tables.opportunities.length,
+    tasks: tables.tasks.length,
   };
 }

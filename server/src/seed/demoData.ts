@@ -365,3 +365,27 @@ export const OUTCOMES = [
   '已发送样品',
   null,
 ] as const;
+
+/** What a rep plans to do next (open tasks), by follow-up type; {p} is a product or project. */
+export const TASK_TITLES = {
+  visit: ['上门拜访，确认{p}的技术要求', '到现场回访安装效果', '拜访采购部，推进{p}立项'],
+  call: ['电话跟进报价反馈', '致电确认{p}的预算审批进度', '回访样品试用情况'],
+  wechat: ['微信发送{p}的产品资料', '微信确认下次拜访时间'],
+  email: ['邮件发送{p}的正式报价单', '邮件提交技术方案修订版'],
+  meeting: ['组织{p}方案评审会', '约对方采购和技术负责人开会'],
+} as const;
+
+/** Lead notes (a rep's first contacts with a prospect); {c} is the person met. */
+export const LEAD_NOTES = [
+  '展会上认识{c}，对方在了解同类供应商，留了名片。',
+  '官网咨询转来的线索，电话联系{c}，需求还不明确。',
+  '{c}通过老客户介绍联系我们，询问交期和最小起订量。',
+  '电话联系{c}，对方表示明年有扩产计划，可以先发资料。',
+  '拜访{c}，对方暂时没有预算，约定季度末再联系。',
+] as const;
+
+/** Why a customer went back to the public sea: by a recycle rule, or released by its rep. */
+export const RELEASE_REASONS = {
+  rule: '连续 30 天未跟进，自动回收公海',
+  user: '客户暂无采购计划，释放至公海',
+} as const;

@@ -1,21 +1,24 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { AppError, parseOrThrow, type AppErrorData } from '../../../shared/errors';
-import { SYNCED_TABLES, type SyncedTable } from '../../../shared/domain/rows';
-import { normalizeCompanyName } from '../../../shared/domain/validators';
-import {
-  getMutation,
-  isMutationName,
-  type Effect,
-  type MutationContext,
-  type MutationDef,
-  type ReadSpec,
-  type Reads,
-} from '../../../shared/mutations';
+import { SYNCED_TABLES, TABLE_SCOPE, type SyncedTable } from '../../../shared/domain/rows';
+import type { Effect, MutationContext, MutationDef, ReadSpec, Reads } from '../../../shared/mutations';
 import type { PushedMutation, Rejection } from '../../../shared/sync/protocol';
 import { pgErrorCode, type DbRow, type ServerTx } from '../db/database';
-import { HAS_TOMBSTONES, selectMany, SQL_TABLES, WIRE_COLUMNS, wireColumn, wireSelectList } from '../db/wire';
+import {
+  CONFIG_TABLES,
+  derivedColumns,
+  HAS_TOMBSTONES,
+  selectMany,
+  SERVER_WRITTEN_TABLES,
+  serverOnlyColumns,
+  SQL_TABLES,
+  WIRE_COLUMNS,
+  wireColumn,
+  wireSelectList,
+} from '../db/wire';
 import { newId } from '../../../shared/ids';
-import { MutatorFailure, PROTECTED_KEYS, type WriteStamp } from './effects';
+import { FOLLOWS_OWNER, MutatorFailure, PROTECTED_KEYS, type WriteStamp } from './effects';
+import { definedReads, resolveMutation } from './mutators';
 import { POKE_CHANNEL } from './pokes';
 
 /**
@@ -54,14 +57,11 @@ function refusalOf(err: unknown): AppErrorData {
 }
 
 /** Parses name and args, and the rows a mutation reads; a failure is that mutation's rejection. */
-function parse(m: PushedMutation): Parsed | AppErrorData {
+function parse(m: PushedMutation, orgId: string, protocolVersion: number): Parsed | AppErrorData {
   try {
-    if (!isMutationName(m.name)) {
-      throw new AppError('bad_request', `name: unknown mutation "${m.name}"`, { field: 'name' });
-    }
-    const def = getMutation(m.name);
+    const def = resolveMutation(m.name, protocolVersion);
     const args = parseOrThrow(def.args, m.args, 'args');
-    return { m, def, args, reads: def.reads(args) };
+    return { m, def, args, reads: def.reads(args, { orgId }) };
   } catch (err) {
     return refusalOf(err);
   }
@@ -75,8 +75,12 @@ function parse(m: PushedMutation): Parsed | AppErrorData {
  *
  * `FOR NO KEY UPDATE` rather than `FOR UPDATE`: it still serialises pushes that read the same row (it
  * conflicts with itself), but not the `FOR KEY SHARE` lock a foreign-key check takes — so a push holding
- * a user row it read (a transfer's target) does not block another push inserting a follow-up authored
- * by that user while that push holds the org lock, which would be a deadlock.
+ * a customer it read does not block another push inserting a row that references it while that push
+ * holds the org lock, which would be a deadlock.
+ *
+ * Config rows (settings, users: CONFIG_TABLES) are read without any lock: every mutation of an org reads
+ * its settings row, and locking it would serialise all the org's pushes. A fast-path push that would
+ * write one goes to the slow path instead (applyInMemory), which reads it again under the org lock.
  */
 export async function lockReads(
   tx: ServerTx,
@@ -101,13 +105,14 @@ export async function lockReads(
     tx,
     tables.map((table) => {
       const live = HAS_TOMBSTONES[table] ? sql`AND t.deleted_at IS NULL` : sql``;
+      const lock = CONFIG_TABLES.has(table) ? sql`` : sql`FOR NO KEY UPDATE`;
       const sorted = [...(ids.get(table) ?? [])].sort();
       return sql`SELECT ${wireSelectList(table, 't')} FROM ${sql.raw(SQL_TABLES[table])} t
         WHERE t.org_id = ${orgId} AND t.id IN (${sql.join(
           sorted.map((id) => sql`${id}::uuid`),
           sql`, `,
         )}) ${live}
-        ORDER BY t.id FOR NO KEY UPDATE`;
+        ORDER BY t.id ${lock}`;
     }),
   );
   tables.forEach((table, i) => {
@@ -123,8 +128,14 @@ type HistoryRecord = Record<string, unknown>;
 /** A sync_conflicts row to insert (snake_case, for json_populate_recordset). */
 type ConflictRecord = Record<string, unknown>;
 
+/**
+ * A move of a customer into a private sea by this push: its open work (opportunities, tasks) that the
+ * overlay does not hold is moved set-based by the closing statement (closeBatch).
+ */
+type WorkMove = { customerId: string; ownerId: string };
+
 /** What one accepted mutation adds besides row writes. */
-type SideRecords = { history: HistoryRecord[]; conflicts: ConflictRecord[] };
+type SideRecords = { history: HistoryRecord[]; conflicts: ConflictRecord[]; workMoves: WorkMove[] };
 
 /**
  * Applies one mutation's effects to a scratch copy of the entries it touches, and collects the history
@@ -137,7 +148,7 @@ function applyInMemory(
   m: PushedMutation,
 ): { scratch: Map<string, Entry> } & SideRecords {
   const scratch = new Map<string, Entry>();
-  const side: SideRecords = { history: [], conflicts: [] };
+  const side: SideRecords = { history: [], conflicts: [], workMoves: [] };
   const current = (k: string) => scratch.get(k) ?? overlay.get(k);
   for (const effect of effects) {
     if (effect.kind === 'conflict') {
@@ -188,9 +199,19 @@ function applyInMemory(
         },
         write: existing.write === 'insert' ? 'insert' : 'update',
       });
+      if (effect.poolState === 'private' && effect.ownerId !== null) {
+        moveOpenWork(overlay, scratch, effect.customerId, effect.ownerId, stamp);
+        side.workMoves.push({ customerId: effect.customerId, ownerId: effect.ownerId });
+      }
       continue;
     }
     const table = effect.table;
+    if (SERVER_WRITTEN_TABLES.has(table)) {
+      throw new MutatorFailure(`Mutator wrote ${table}, which only the server writes`);
+    }
+    // A config row was read without a lock (lockReads): writing it here could lose a concurrent edit.
+    // The slow path reads it again under the org lock, which every writer of settings holds.
+    if (CONFIG_TABLES.has(table)) throw new NeedsSlowPath(`a mutator wrote ${table}, a config table`);
     if (effect.kind === 'insert') {
       const row: DbRow = { ...(effect.row as DbRow), orgId: stamp.orgId, version: stamp.version };
       for (const k of Object.keys(row)) {
@@ -235,23 +256,46 @@ function applyInMemory(
   return { scratch, ...side };
 }
 
+/**
+ * The in-memory half of a move's open work (effects.ts applyMove): the customer's open opportunities and
+ * tasks that the overlay holds go to the new owner, as the slow path's set-based UPDATE would move them.
+ */
+function moveOpenWork(
+  overlay: Map<string, Entry>,
+  scratch: Map<string, Entry>,
+  customerId: string,
+  ownerId: string,
+  stamp: WriteStamp,
+): void {
+  const keys = new Set([...overlay.keys(), ...scratch.keys()]);
+  for (const k of keys) {
+    const entry = scratch.get(k) ?? overlay.get(k);
+    const ownerKey = FOLLOWS_OWNER.find((w) => w.table === entry?.table)?.key;
+    if (!entry?.row || !ownerKey || entry.deletedAt !== null) continue;
+    if (entry.row.customerId !== customerId || entry.row.status !== 'open') continue;
+    if (entry.row[ownerKey] === ownerId) continue;
+    scratch.set(k, {
+      ...entry,
+      row: { ...entry.row, [ownerKey]: ownerId, updatedAt: stamp.now, version: stamp.version },
+      write: entry.write === 'insert' ? 'insert' : 'update',
+    });
+  }
+}
+
 /** A row as json_populate_recordset wants it: snake_case column names, plus the server-only columns. */
 function toRecord(entry: Entry): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const row = entry.row ?? {};
   for (const col of WIRE_COLUMNS[entry.table]) out[col.column] = row[col.key] ?? null;
   if (HAS_TOMBSTONES[entry.table]) out.deleted_at = entry.deletedAt;
-  if (entry.table === 'customers') out.name_norm = normalizeCompanyName(String(row.name ?? ''));
+  // A full row: every derived column is recomputed from it (a phone set to null clears phone_norm).
+  Object.assign(out, derivedColumns(entry.table, { name: row.name, phone: row.phone ?? null }));
   return out;
 }
 
 /** Column list of a synced table as the batch writes it: the wire columns plus the server-only ones. */
 function writeColumns(table: SyncedTable): string[] {
-  return [
-    ...WIRE_COLUMNS[table].map((c) => c.column),
-    ...(HAS_TOMBSTONES[table] ? ['deleted_at'] : []),
-    ...(table === 'customers' ? ['name_norm'] : []),
-  ];
+  return [...WIRE_COLUMNS[table].map((c) => c.column), ...serverOnlyColumns(table)];
 }
 
 /** `r.a, r.b, v.version` — a record's columns with the version taken from the org bump (`v`). */
@@ -277,18 +321,22 @@ export const MAX_POKED_OWNERS = 150;
 
 /**
  * The owners whose scope the batch wrote into, known from the overlay: the (new) owner of every written
- * customer, the previous owner of every moved one, the owner of the customer of every written contact or
- * follow-up. Children whose customer the batch did not read go to `lookup` (their owner is read in SQL).
+ * customer, the previous owner of every moved one, the owner of the customer of every written child row
+ * (TABLE_SCOPE `child`). Children whose customer the batch did not read go to `lookup` (their owner is
+ * read in SQL). A written org-wide row (settings) concerns every device of the org: `orgWide`.
  */
 function touchedOwners(touched: Entry[], history: HistoryRecord[], overlay: Map<string, Entry>) {
   const owners = new Set<string>();
   const lookup = new Set<string>();
+  let orgWide = false;
   const add = (o: unknown) => {
     if (typeof o === 'string') owners.add(o);
   };
   for (const e of touched) {
-    if (e.table === 'customers') add(e.row?.ownerId);
-    else if (e.table === 'contacts' || e.table === 'followUps') {
+    const scope = TABLE_SCOPE[e.table];
+    if (scope === 'org') orgWide = true;
+    else if (scope === 'customer') add(e.row?.ownerId);
+    else {
       const customerId = String(e.row?.customerId);
       const customer = overlay.get(key('customers', customerId));
       if (customer?.row) add(customer.row.ownerId);
@@ -296,7 +344,28 @@ function touchedOwners(touched: Entry[], history: HistoryRecord[], overlay: Map<
     }
   }
   for (const h of history) add(h.from_owner_id);
-  return { owners: [...owners], lookup: [...lookup] };
+  return { owners: [...owners], lookup: [...lookup], orgWide };
+}
+
+/**
+ * Per customer moved into a private sea, the owner after its last such move and every owner those moves
+ * gave it. The closing statement moves the customer's open work the overlay does not hold to the final
+ * owner, stamping a row when ANY of the moves would have changed it — exactly what the slow path's
+ * successive moves do (a row moved A→B→A is stamped though it ends where it began).
+ */
+function workMovesByCustomer(moves: readonly WorkMove[]) {
+  const byCustomer = new Map<string, { customer_id: string; owner_id: string; owners: string[] }>();
+  for (const m of moves) {
+    const entry = byCustomer.get(m.customerId) ?? {
+      customer_id: m.customerId,
+      owner_id: m.ownerId,
+      owners: [],
+    };
+    entry.owner_id = m.ownerId;
+    entry.owners.push(m.ownerId);
+    byCustomer.set(m.customerId, entry);
+  }
+  return [...byCustomer.values()];
 }
 
 /**
@@ -339,6 +408,24 @@ async function closeBatch(
       }
     }
   }
+  const workMoves = workMovesByCustomer(side.workMoves);
+  if (workMoves.length > 0) {
+    // The customers' open work that no mutation of this push read: moved set-based, like the slow
+    // path's applyMove. Rows the overlay holds were moved in memory and are written above; two writes of
+    // one row in one statement would be undefined, so they are left out here.
+    for (const { table, column } of FOLLOWS_OWNER) {
+      const inOverlay = [...overlay.keys()]
+        .filter((k) => k.startsWith(`${table}:`))
+        .map((k) => k.slice(table.length + 1));
+      step(sql`UPDATE ${sql.raw(SQL_TABLES[table])} t SET ${sql.raw(column)} = m.owner_id, updated_at = ${now},
+          version = v.version
+        FROM v, json_to_recordset(${JSON.stringify(workMoves)}::json) AS m(customer_id uuid, owner_id uuid, owners json)
+        WHERE t.customer_id = m.customer_id AND t.org_id = ${orgId} AND t.status = 'open'
+          AND t.deleted_at IS NULL
+          AND EXISTS (SELECT 1 FROM json_array_elements_text(m.owners) o WHERE o.value::uuid <> t.${sql.raw(column)})
+          AND t.id NOT IN (SELECT value::uuid FROM json_array_elements_text(${JSON.stringify(inOverlay)}::json))`);
+    }
+  }
   if (side.history.length > 0) {
     const columns = Object.keys(side.history[0] as HistoryRecord);
     step(sql`INSERT INTO ownership_history (${sql.raw(columns.join(', '))})
@@ -366,9 +453,10 @@ async function closeBatch(
 
   let poke = sql``;
   if (outcome.applied) {
-    const { owners, lookup } = touchedOwners(touched, side.history, overlay);
+    const { owners, lookup, orgWide } = touchedOwners(touched, side.history, overlay);
     poke = sql`, pg_notify(${POKE_CHANNEL}, ${orgId} || ':' || (
-      SELECT CASE WHEN count(*) > ${MAX_POKED_OWNERS} THEN '*' ELSE coalesce(string_agg(o, ','), '') END
+      SELECT CASE WHEN ${orgWide} OR count(*) > ${MAX_POKED_OWNERS} THEN '*'
+        ELSE coalesce(string_agg(o, ','), '') END
       FROM (
         SELECT value AS o FROM json_array_elements_text(${JSON.stringify(owners)}::json)
         UNION SELECT owner_id::text FROM customers
@@ -401,10 +489,11 @@ export async function applyBatch(
   ctx: MutationContext,
   base: BatchStamp,
   lastMutationId: number,
+  protocolVersion: number,
 ): Promise<Rejection[]> {
   const rejections: Rejection[] = [];
-  const side: SideRecords = { history: [], conflicts: [] };
-  const parsed: (Parsed | AppErrorData)[] = pending.map(parse);
+  const side: SideRecords = { history: [], conflicts: [], workMoves: [] };
+  const parsed: (Parsed | AppErrorData)[] = pending.map((m) => parse(m, ctx.orgId, protocolVersion));
   const overlay = await lockReads(tx, readSpecs(parsed), ctx.orgId);
   // The version is only known once the closing statement takes the org lock: the overlay carries a
   // placeholder, and the statement stamps every row with the real one. Mutators never read `version`
@@ -418,7 +507,7 @@ export async function applyBatch(
     }
     try {
       const loaded: Record<string, DbRow | undefined> = {};
-      for (const [name, spec] of Object.entries(p.reads)) {
+      for (const [name, spec] of definedReads(p.reads)) {
         const entry = overlay.get(key(spec.table, spec.id));
         loaded[name] = entry && entry.deletedAt === null && entry.row ? { ...entry.row } : undefined;
       }
@@ -432,6 +521,7 @@ export async function applyBatch(
       const applied = applyInMemory(overlay, effects, stamp, m);
       for (const [k, entry] of applied.scratch) overlay.set(k, entry);
       side.history.push(...applied.history);
+      side.workMoves.push(...applied.workMoves);
       side.conflicts.push(...applied.conflicts);
     } catch (err) {
       if (err instanceof NeedsSlowPath) throw err;
@@ -463,10 +553,14 @@ export const RETRYABLE_PG_CODES: ReadonlySet<string> = new Set(['40001', '40P01'
 
 /** The rows the parsed mutations read (what the push locks before its org lock). */
 export function readSpecs(parsed: readonly (Parsed | AppErrorData)[]): ReadSpec[] {
-  return parsed.flatMap((p) => ('def' in p ? Object.values(p.reads) : []));
+  return parsed.flatMap((p) => ('def' in p ? definedReads(p.reads).map(([, spec]) => spec) : []));
 }
 
 /** The rows a push's mutations read, for the slow path's up-front locking; unparseable ones read none. */
-export function pendingReads(pending: readonly PushedMutation[]): ReadSpec[] {
-  return readSpecs(pending.map(parse));
+export function pendingReads(
+  pending: readonly PushedMutation[],
+  orgId: string,
+  protocolVersion: number,
+): ReadSpec[] {
+  return readSpecs(pending.map((m) => parse(m, orgId, protocolVersion)));
 }

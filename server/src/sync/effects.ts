@@ -1,11 +1,22 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../../shared/errors';
 import type { SyncedTable } from '../../../shared/domain/rows';
-import { normalizeCompanyName } from '../../../shared/domain/validators';
+import type { UniqueCustomerField } from '../../../shared/domain/uniqueness';
 import { newId } from '../../../shared/ids';
 import type { ConflictEffect, Effect, MoveEffect, ReadSpec } from '../../../shared/mutations';
 import { pgConstraint, pgErrorCode, type DbRow, type ServerTx } from '../db/database';
-import { HAS_TOMBSTONES, SQL_TABLES, WIRE_COLUMNS, wireColumn, wireSelectList, wireValue } from '../db/wire';
+import {
+  CONFIG_TABLES,
+  derivedColumns,
+  HAS_TOMBSTONES,
+  SERVER_WRITTEN_TABLES,
+  SQL_TABLES,
+  WIRE_COLUMNS,
+  wireColumn,
+  wireSelectList,
+  wireValue,
+} from '../db/wire';
+import { UNIQUE_CONSTRAINTS } from './duplicates';
 
 /**
  * A mutator that misbehaved (threw something other than an AppError, or wrote something it may not): a
@@ -23,16 +34,33 @@ export type WriteStamp = { orgId: string; version: number; now: number; userId: 
 export type MutationMeta = { mutationId: number; name: string };
 
 /**
+ * A customer write refused by one of the uniqueness indexes, with what collided. Thrown from inside the
+ * mutation's savepoint; push.ts names the holder once the savepoint is rolled back (duplicates.ts).
+ */
+export class DuplicateCustomer extends Error {
+  constructor(
+    readonly field: UniqueCustomerField,
+    readonly value: unknown,
+    readonly customerId: string,
+  ) {
+    super(`duplicate ${field}`);
+  }
+}
+
+/**
  * Loads a row a mutator reads, locked until the push commits so no concurrent push decides on a stale
- * copy (`FOR NO KEY UPDATE`, as batch.ts `lockReads` explains). Rows of other orgs and tombstones are
- * invisible (undefined), exactly like missing rows.
+ * copy (`FOR NO KEY UPDATE`, as batch.ts `lockReads` explains). Config rows (settings, users) are read
+ * without a lock: on this path the push already holds the org lock, which every writer of settings holds
+ * too, so the row read is the latest (docs/server.md "Config rows"). Rows of other orgs and tombstones
+ * are invisible (undefined), exactly like missing rows.
  */
 export async function readForUpdate(tx: ServerTx, spec: ReadSpec, orgId: string): Promise<DbRow | undefined> {
   const table = sql.raw(SQL_TABLES[spec.table]);
   const live = HAS_TOMBSTONES[spec.table] ? sql`AND t.deleted_at IS NULL` : sql``;
+  const lock = CONFIG_TABLES.has(spec.table) ? sql`` : sql`FOR NO KEY UPDATE`;
   const [row] = await tx.rows(sql`
     SELECT ${wireSelectList(spec.table, 't')} FROM ${table} t
-    WHERE t.id = ${spec.id} AND t.org_id = ${orgId} ${live} FOR NO KEY UPDATE`);
+    WHERE t.id = ${spec.id} AND t.org_id = ${orgId} ${live} ${lock}`);
   return row;
 }
 
@@ -55,9 +83,16 @@ function assignments(
   values: Record<string, unknown>,
   forUpdate: boolean,
 ): [string, SQL][] {
+  if (SERVER_WRITTEN_TABLES.has(table)) {
+    throw new MutatorFailure(`Mutator wrote ${table}, which only the server writes`);
+  }
   const out: [string, SQL][] = [];
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;
+    // A new row's version is the server's stamp, whatever the mutator built it from: `updateSettings`
+    // inserts a missing settings row spread from `defaultSettings()`, which carries `version: 0`. The
+    // fast path overrides it the same way (batch.ts applyInMemory).
+    if (!forUpdate && key === 'version') continue;
     const col = wireColumn(table, key);
     // Effects come from our own mutators: an unknown column is a programming error, not user input.
     if (!col || key === 'version' || (forUpdate && PROTECTED_KEYS.has(key))) {
@@ -65,19 +100,46 @@ function assignments(
     }
     out.push([col.column, wireValue(col, value)]);
   }
-  if (table === 'customers' && typeof values.name === 'string') {
-    out.push(['name_norm', sql`${normalizeCompanyName(values.name)}`]);
+  for (const [column, value] of Object.entries(derivedColumns(table, values))) {
+    out.push([column, sql`${value}`]);
   }
   return out;
 }
 
 /**
+ * The work that follows a customer into a private sea (SPEC §4: "contacts, open opportunities and tasks
+ * follow the customer"): the column of each table that names who works the row. Contacts and follow-ups
+ * follow by scope alone; closed opportunities and done tasks keep the name of whoever closed them.
+ */
+export const FOLLOWS_OWNER: readonly { table: SyncedTable; key: string; column: string }[] = [
+  { table: 'opportunities', key: 'ownerId', column: 'owner_id' },
+  { table: 'tasks', key: 'assigneeId', column: 'assignee_id' },
+];
+
+/**
  * Moves a customer to a new owner / pool state and records it in ownership history, stamped with the
  * transaction's version (the pull reads that history to take the customer off the old owner's devices and
- * put it, whole, on the new owner's). One statement: lock and read the old owner, update, insert history.
+ * put it, whole, on the new owner's). Into a private sea, its open opportunities and tasks go to the new
+ * owner too, set-based and with the same version, so they travel with it. One statement: lock and read
+ * the old owner, update, move the open work, insert history.
+ *
+ * The open work's rows are written without being read first: that cannot deadlock with another push,
+ * because every mutation that writes an opportunity or a task reads (locks) its customer first, and this
+ * push holds the customer (docs/server.md "Lock order").
  */
 async function applyMove(tx: ServerTx, effect: MoveEffect, stamp: WriteStamp): Promise<void> {
   const claimedAt = effect.poolState === 'private' ? stamp.now : null;
+  const work =
+    effect.poolState === 'private' && effect.ownerId !== null
+      ? FOLLOWS_OWNER.map(
+          ({ table, column }) => sql`, ${sql.raw(`moved_${table}`)} AS (
+      UPDATE ${sql.raw(SQL_TABLES[table])} w SET ${sql.raw(column)} = ${effect.ownerId}, updated_at = ${stamp.now},
+        version = ${stamp.version}
+      FROM old WHERE w.customer_id = old.id AND w.org_id = ${stamp.orgId} AND w.status = 'open'
+        AND w.deleted_at IS NULL AND w.${sql.raw(column)} <> ${effect.ownerId} RETURNING w.id
+    )`,
+        )
+      : [];
   const moved = await tx.rows(sql`
     WITH old AS (
       SELECT id, owner_id, pool_state FROM customers
@@ -86,7 +148,7 @@ async function applyMove(tx: ServerTx, effect: MoveEffect, stamp: WriteStamp): P
       UPDATE customers c SET owner_id = ${effect.ownerId}, pool_state = ${effect.poolState},
         claimed_at = ${claimedAt}, updated_at = ${stamp.now}, version = ${stamp.version}
       FROM old WHERE c.id = old.id RETURNING c.id
-    )
+    ) ${sql.join(work, sql``)}
     INSERT INTO ownership_history (id, org_id, customer_id, from_owner_id, to_owner_id, from_pool_state,
       to_pool_state, actor_type, actor_id, reason, at, version)
     SELECT ${newId(stamp.now)}, ${stamp.orgId}, old.id, old.owner_id, ${effect.ownerId}, old.pool_state,
@@ -161,16 +223,40 @@ export async function applyEffect(
     throw new AppError('not_found', `id: no such ${effect.table} row`, { field: 'id' });
 }
 
-/** Field (wire key) a foreign-key constraint name is about, e.g. follow_ups_contact_id_contacts_id_fk → contactId. */
+/**
+ * Field (wire key) a foreign-key constraint name is about, e.g. follow_ups_contact_id_contacts_id_fk →
+ * contactId: drizzle names them `<table>_<column>_<parent>_<column>_fk`, so the column right after the
+ * table's name (the longest match, so `source_follow_up_id` is not read as `follow_up_id`).
+ */
 function fieldOfConstraint(constraint: string | undefined): string | undefined {
   if (!constraint) return undefined;
-  for (const cols of Object.values(WIRE_COLUMNS)) {
+  let best: { key: string; length: number } | undefined;
+  for (const [table, cols] of Object.entries(WIRE_COLUMNS)) {
+    const prefix = `${SQL_TABLES[table as SyncedTable]}_`;
+    if (!constraint.startsWith(prefix)) continue;
     for (const col of cols) {
-      if (col.kind === 'uuid' && col.column !== 'id' && constraint.includes(`_${col.column}_`))
-        return col.key;
+      if (col.kind !== 'uuid' || col.column === 'id') continue;
+      if (constraint.startsWith(`${prefix}${col.column}_`) && col.column.length > (best?.length ?? 0)) {
+        best = { key: col.key, length: col.column.length };
+      }
     }
   }
-  return undefined;
+  return best?.key;
+}
+
+/**
+ * A customer write refused by a uniqueness index, as `DuplicateCustomer` (the caller names the holder),
+ * or undefined for any other error. `intended` is the customer row as the mutation meant to leave it.
+ */
+export function asDuplicate(
+  err: unknown,
+  customerId: string,
+  intended: Record<string, unknown> | undefined,
+): DuplicateCustomer | undefined {
+  if (pgErrorCode(err) !== '23505') return undefined;
+  const field = UNIQUE_CONSTRAINTS[pgConstraint(err) ?? ''];
+  if (!field) return undefined;
+  return new DuplicateCustomer(field, intended?.[field], customerId);
 }
 
 /**
@@ -182,19 +268,11 @@ export function databaseRefusal(err: unknown): AppError | undefined {
   if (!code) return undefined;
   const constraint = pgConstraint(err);
   if (code === '23505') {
-    if (constraint === 'customers_org_name_uq') {
-      return new AppError(
-        'duplicate',
-        'name: a customer with this name already exists in your organisation',
-        {
-          field: 'name',
-        },
-      );
-    }
-    if (constraint === 'customers_org_credit_code_uq') {
-      return new AppError('duplicate', 'creditCode: a customer with this credit code already exists', {
-        field: 'creditCode',
-      });
+    // Customer uniqueness is normally caught as DuplicateCustomer and the holder named (push.ts); this is
+    // the fallback when the write that collided is not known.
+    const field = UNIQUE_CONSTRAINTS[constraint ?? ''];
+    if (field) {
+      return new AppError('duplicate', `${field}: a customer with this value already exists`, { field });
     }
     return new AppError('conflict', 'id: a row with this id already exists', { field: 'id' });
   }

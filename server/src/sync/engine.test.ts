@@ -271,19 +271,24 @@ describe('full pull progress', () => {
 });
 
 describe('protocol versions', () => {
-  it('serves protocol 1 (no base: the edit applies) and protocol 2 side by side', async () => {
-    const v1 = new Device('zhangwei', 1);
+  it('serves protocol 2 (the edit applies with its merge) and protocol 3 side by side', async () => {
     const v2 = new Device('zhangwei', 2);
-    const [p1, p2] = await Promise.all([v1.pull(), v2.pull()]);
-    expect(putIds(ops(p1), 'customers')).toEqual(putIds(ops(p2), 'customers'));
+    const v3 = new Device('zhangwei', 3);
+    const [p2, p3] = await Promise.all([v2.pull(), v3.pull()]);
+    expect(putIds(ops(p2), 'customers')).toEqual(putIds(ops(p3), 'customers'));
     const customerId = await customerWithChildren('zhangwei');
-    await v2.push('updateCustomer', { id: customerId, set: { website: 'https://v2.example.com' }, base: {} });
+    await v3.push('updateCustomer', { id: customerId, set: { website: 'https://v3.example.com' }, base: {} });
     expect(
-      (await v1.push('updateCustomer', { id: customerId, set: { website: 'https://v1.example.com' } }))
-        .rejections,
+      (
+        await v2.push('updateCustomer', {
+          id: customerId,
+          set: { website: 'https://v2.example.com' },
+          base: { website: 'https://v3.example.com' },
+        })
+      ).rejections,
     ).toEqual([]);
     expect(await server.query('SELECT website FROM customers WHERE id = $1', [customerId])).toEqual([
-      { website: 'https://v1.example.com' },
+      { website: 'https://v2.example.com' },
     ]);
   });
 
@@ -317,7 +322,7 @@ describe('reset', () => {
     await device.pull();
     // As if the server's database had been restored from before this device's mutations 1–5.
     const [org] = await server.query('SELECT version::float8 AS v FROM orgs');
-    device.cursor = encodeCursor({ u: server.demo.users.lina, v: Number(org?.v), m: 5 });
+    device.cursor = encodeCursor({ u: server.demo.users.lina, v: Number(org?.v), m: 5, l: 3 });
     const [page] = await device.pull();
     expect(page?.patch[0]).toEqual({ op: 'clear' });
     expect(page?.lastMutationId).toBe(0);

@@ -70,6 +70,10 @@ async function digest(): Promise<string> {
     'follow_ups',
     'ownership_history',
     'sync_conflicts',
+    'settings',
+    'opportunities',
+    'stage_changes',
+    'tasks',
   ];
   const parts = await Promise.all(
     tables.map(async (t) => {
@@ -112,8 +116,9 @@ const mutationId = fc.oneof(
 );
 
 /**
- * Arguments that can never succeed for zhangwei: every target is another org's row or a random id, and a
- * transfer needs a manager. createCustomer reuses the other org's customer id (a primary-key clash).
+ * Arguments that can never succeed for zhangwei: every target is another org's row or a random id, a
+ * transfer needs a manager and a settings change an admin. createCustomer and createLead reuse the other
+ * org's customer id (a primary-key clash).
  */
 const argsFor = (name: string) => {
   switch (name) {
@@ -135,9 +140,61 @@ const argsFor = (name: string) => {
         content: fc.oneof(fc.string({ maxLength: 300 }), junk),
         occurredAt: fc.oneof(fc.integer(), junk),
         contactId: fc.oneof(foreignId, junk),
+        opportunityId: fc.oneof(foreignId, junk),
+        completesTaskId: fc.oneof(foreignId, junk),
+        nextTaskId: fc.oneof(fc.uuid(), junk),
+        nextFollowUpAt: fc.oneof(fc.integer(), junk),
       });
     case 'transferCustomer':
       return fc.record({ customerId: foreignId, toUserId: foreignId, reason: fc.oneof(fc.string(), junk) });
+    case 'claimCustomer':
+      return fc.record({ customerId: foreignId, reason: fc.oneof(fc.string(), junk) });
+    case 'createLead':
+      return fc.record({
+        id: fc.constant(other.customerId),
+        name: fc.oneof(fc.string({ maxLength: 300 }), junk),
+        contact: fc.oneof(fc.constant(null), junk),
+      });
+    case 'convertLead':
+      return fc.record({ id: foreignId, set: fc.oneof(fc.constant({}), junk), opportunity: junk });
+    case 'createOpportunity':
+      return fc.record({
+        id: fc.uuid(),
+        customerId: foreignId,
+        stageChangeId: fc.uuid(),
+        name: fc.oneof(fc.string({ maxLength: 300 }), junk),
+        amountMinor: fc.oneof(fc.integer(), junk),
+        stageKey: fc.oneof(fc.constant('discovery'), junk),
+      });
+    case 'updateOpportunity':
+    case 'updateFollowUp':
+      return fc.record({
+        id: foreignId,
+        customerId: foreignId,
+        set: fc.oneof(fc.dictionary(fc.string(), junk), junk),
+      });
+    case 'moveOpportunityStage':
+      return fc.record({
+        id: foreignId,
+        customerId: foreignId,
+        toStage: fc.oneof(fc.constantFrom('won', 'lost'), junk),
+        lostReason: junk,
+        stageChangeId: fc.uuid(),
+      });
+    case 'createTask':
+      return fc.record({
+        id: fc.uuid(),
+        customerId: foreignId,
+        assigneeId: foreignId,
+        title: fc.oneof(fc.string(), junk),
+        type: fc.oneof(fc.constant('call'), junk),
+        dueAt: fc.oneof(fc.nat(), junk),
+      });
+    case 'cancelTask':
+    case 'deleteFollowUp':
+      return fc.record({ id: foreignId, customerId: foreignId });
+    case 'updateSettings':
+      return fc.record({ set: fc.oneof(fc.dictionary(fc.string({ maxLength: 24 }), junk), junk) });
     default:
       return junk;
   }
@@ -149,6 +206,17 @@ const mutationArb = fc
     'updateCustomer',
     'logFollowUp',
     'transferCustomer',
+    'claimCustomer',
+    'createLead',
+    'convertLead',
+    'createOpportunity',
+    'updateOpportunity',
+    'moveOpportunityStage',
+    'createTask',
+    'cancelTask',
+    'updateFollowUp',
+    'deleteFollowUp',
+    'updateSettings',
     'teleport',
     '',
     '__proto__',
@@ -166,14 +234,14 @@ const pushBody = fc.oneof(
   junk,
   fc.record(
     {
-      protocolVersion: mostly(fc.constantFrom(1, 2), fc.integer({ min: -3, max: 9 }), junk),
+      protocolVersion: mostly(fc.constantFrom(2, 3), fc.integer({ min: -3, max: 9 }), junk),
       clientId: mostly(fc.uuid(), fc.constant(linaClientId), junk),
       mutations: mostly(fc.array(mutationArb, { maxLength: 12 }), junk),
     },
     { requiredKeys: [] },
   ),
   fc.record({
-    protocolVersion: fc.constantFrom(1, 2),
+    protocolVersion: fc.constantFrom(2, 3),
     clientId: fc.uuid(),
     mutations: fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
   }),
@@ -188,8 +256,9 @@ const cursorArb = fc.oneof(
       u: fc.oneof(fc.uuid(), fc.constant(other.userId)),
       v: fc.oneof(fc.nat(), fc.integer({ min: -9, max: -1 })),
       m: fc.nat(),
+      l: fc.option(fc.constantFrom(2, 3, 4), { nil: undefined }),
       p: fc.option(
-        fc.record({ b: fc.option(fc.nat()), t: fc.integer({ min: -1, max: 5 }), a: fc.option(fc.uuid()) }),
+        fc.record({ b: fc.option(fc.nat()), t: fc.integer({ min: -1, max: 9 }), a: fc.option(fc.uuid()) }),
         {
           nil: undefined,
         },
@@ -203,7 +272,7 @@ const pullBody = fc.oneof(
   junk,
   fc.record(
     {
-      protocolVersion: fc.oneof(fc.constantFrom(1, 2), junk),
+      protocolVersion: fc.oneof(fc.constantFrom(1, 2, 3), junk),
       clientId: fc.oneof(fc.uuid(), fc.constant(linaClientId), junk),
       cursor: cursorArb,
       limit: fc.oneof(fc.integer({ min: -5, max: 10 }), fc.constant(1e9), fc.double(), junk),

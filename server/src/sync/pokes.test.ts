@@ -100,6 +100,31 @@ describe('GET /sync/events: pokes', () => {
     await Promise.all([quiet(zhangweiOwn, sent), quiet(lina, sent)]);
   });
 
+  it('pokes every device of the org when an admin changes the settings', async () => {
+    const [zhangwei, lina, manager] = await Promise.all([open('zhangwei'), open('lina'), open('wangfang')]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const sent = Date.now();
+    await push('admin', newId(), 1, 'updateSettings', { set: { followUpEditWindowHours: 48 } });
+    await Promise.all([zhangwei, lina, manager].map((stream) => stream.nextPoke(1000, sent)));
+  });
+
+  it('pokes a rep who claims from the public sea only on their other devices', async () => {
+    const [customer] = await server.query(
+      `SELECT id FROM customers WHERE pool_state = 'public' AND kind = 'customer' ORDER BY id LIMIT 1`,
+    );
+    const mine = newId();
+    const [own, laptop, lina] = await Promise.all([open('zhangwei', mine), open('zhangwei'), open('lina')]);
+    // Past the millisecond in which the catch-up pokes arrived.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const sent = Date.now();
+    await push('zhangwei', mine, 1, 'claimCustomer', {
+      customerId: String(customer?.id),
+      reason: '重新跟进',
+    });
+    await laptop.nextPoke(1000, sent);
+    await Promise.all([quiet(own, sent), quiet(lina, sent)]);
+  });
+
   it('answers a missing token with 401 JSON before any stream starts', async () => {
     const res = await fetch(`${server.url}/sync/events`);
     expect(res.status).toBe(401);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../shared/ids';
-import { rowSchemas, type SyncedTable } from '../../../shared/domain/rows';
+import { rowSchemas, SYNCED_TABLES, TABLE_SCOPE, type SyncedTable } from '../../../shared/domain/rows';
 import {
   PROTOCOL_VERSION,
   pullResponseSchema,
@@ -8,6 +8,7 @@ import {
   type PullResponse,
 } from '../../../shared/sync/protocol';
 import { loginAs, postJson, startTestServer, type TestServer } from '../testing';
+import { HAS_TOMBSTONES, SQL_TABLES } from '../db/wire';
 import { encodeCursor } from './pull';
 
 let server: TestServer;
@@ -53,6 +54,20 @@ const ids = (ops: PatchOp[], table: SyncedTable) => puts(ops, table).map((row) =
 
 async function column(sqlText: string, params: unknown[] = []): Promise<string[]> {
   return (await server.query(sqlText, params)).map((r) => String(Object.values(r)[0])).sort();
+}
+
+/** `table:id` of every row of every child table (TABLE_SCOPE 'child') of a customer, live ones only. */
+async function childKeys(customerId: string): Promise<string[]> {
+  const keys: string[] = [];
+  for (const table of SYNCED_TABLES.filter((t) => TABLE_SCOPE[t] === 'child')) {
+    const live = HAS_TOMBSTONES[table] ? 'AND deleted_at IS NULL' : '';
+    for (const id of await column(`SELECT id FROM ${SQL_TABLES[table]} WHERE customer_id = $1 ${live}`, [
+      customerId,
+    ])) {
+      keys.push(`${table}:${id}`);
+    }
+  }
+  return keys.sort();
 }
 
 async function bumpVersion(): Promise<number> {
@@ -202,14 +217,14 @@ describe('POST /sync/pull: incremental', () => {
       ],
     );
 
+    // Every child table follows the customer: contacts, follow-ups, opportunities, stage history, tasks and
+    // its ownership history (the new entry included).
+    const children = await childKeys(customerId);
+    expect(children.some((k) => k.startsWith('ownershipEvents:'))).toBe(true);
     const z1 = await pullAll('zhangwei', zClient, z0.cursor);
     expect(z1.ops.filter((op) => op.op !== 'del')).toEqual([]);
     expect(z1.ops.map((op) => (op.op === 'del' ? `${op.table}:${op.id}` : '')).sort()).toEqual(
-      [
-        `customers:${customerId}`,
-        ...contacts.map((id) => `contacts:${id}`),
-        ...followUps.map((id) => `followUps:${id}`),
-      ].sort(),
+      [`customers:${customerId}`, ...children].sort(),
     );
 
     const l1 = await pullAll('lina', lClient, l0.cursor);
@@ -217,6 +232,13 @@ describe('POST /sync/pull: incremental', () => {
     expect(ids(l1.ops, 'customers')).toEqual([customerId]);
     expect(ids(l1.ops, 'contacts').sort()).toEqual(contacts);
     expect(ids(l1.ops, 'followUps').sort()).toEqual(followUps);
+    expect(
+      l1.ops
+        .flatMap((op) =>
+          op.op === 'put' && op.table !== 'customers' ? [`${op.table}:${String(op.row.id)}`] : [],
+        )
+        .sort(),
+    ).toEqual(children);
 
     // For the manager the customer stays in scope: a put (its children are resent as for any move), no del.
     const m1 = await pullAll('wangfang', newId(), m0.cursor);
@@ -284,8 +306,8 @@ describe('POST /sync/pull: bad requests', () => {
   });
 
   it('restarts with a full pull when a cursor is from another user or a reset database', async () => {
-    const foreign = encodeCursor({ u: server.demo.users.lina, v: 1, m: 0 });
-    const future = encodeCursor({ u: server.demo.users.zhangwei, v: 1_000_000, m: 0 });
+    const foreign = encodeCursor({ u: server.demo.users.lina, v: 1, m: 0, l: 3 });
+    const future = encodeCursor({ u: server.demo.users.zhangwei, v: 1_000_000, m: 0, l: 3 });
     for (const cursor of [foreign, future]) {
       const page = await pull('zhangwei', newId(), cursor);
       expect(page.patch[0]).toEqual({ op: 'clear' });

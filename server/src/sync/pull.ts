@@ -1,7 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError, parseOrThrow, type AppErrorData } from '../../../shared/errors';
-import { SYNCED_TABLES, type SyncedTable } from '../../../shared/domain/rows';
+import {
+  FOLLOW_UP_TYPES,
+  PROTOCOL_2_TABLES,
+  SYNCED_TABLES,
+  TABLE_SCOPE,
+  type SyncedTable,
+} from '../../../shared/domain/rows';
 import { getMutation, isMutationName } from '../../../shared/mutations';
 import {
   pullRequestSchema,
@@ -11,7 +17,8 @@ import {
   type SessionUser,
 } from '../../../shared/sync/protocol';
 import type { DbRow, ServerTx, ServerDb } from '../db/database';
-import { selectMany, SQL_TABLES, wireSelectList } from '../db/wire';
+import { HAS_TOMBSTONES, selectMany, SQL_TABLES, wireSelectList } from '../db/wire';
+import { definedReads } from './mutators';
 import { checkProtocolVersion } from './protocolGate';
 import { loadScope, ownerInScope, type UserScope } from './scope';
 
@@ -19,17 +26,35 @@ import { loadScope, ownerInScope, type UserScope } from './scope';
 export const DEFAULT_PULL_LIMIT = 5000;
 
 /**
+ * The tables a device of each protocol is sent, in pull order (parents first), and the id of that list
+ * carried in the cursor (`l`). Protocol 2's list is exactly what servers sent before protocol 3 existed,
+ * in the same order, so a cursor without `l` (issued by such a server) indexes it.
+ */
+type TableList = { id: 2 | 3; tables: readonly SyncedTable[] };
+const TABLE_LISTS: Record<2 | 3, TableList> = {
+  2: { id: 2, tables: PROTOCOL_2_TABLES },
+  3: { id: 3, tables: SYNCED_TABLES },
+};
+
+/** The table list a device speaking `protocolVersion` is served. */
+export function tableListFor(protocolVersion: number): TableList {
+  return protocolVersion >= 3 ? TABLE_LISTS[3] : TABLE_LISTS[2];
+}
+
+/**
  * What the opaque cursor holds. Settled (`p` absent): the device has every change up to org version `v`
- * and the rejections up to mutation `m`. Mid-round (`p` present): a round towards version `v` is being
- * paged; `p.b` is its base version (null for a full pull), `p.t` the table index and `p.a` the last id
- * sent in that table (keyset paging). A full round pages contacts and follow-ups by (customer id, id),
- * so its cursor also holds `p.c`, the customer id of the last child sent.
+ * of the tables of list `l`, and the rejections up to mutation `m`. Mid-round (`p` present): a round
+ * towards version `v` is being paged; `p.b` is its base version (null for a full pull), `p.t` the index
+ * of the table in list `l` and `p.a` the last id sent in that table (keyset paging). A full round pages
+ * the children of customers by (customer id, id), so its cursor also holds `p.c`, the customer id of the
+ * last child sent. `l` absent: a cursor from before protocol 3, i.e. list 2.
  */
 const cursorSchema = z
   .object({
     u: z.uuid(),
     v: z.int().nonnegative(),
     m: z.int().nonnegative(),
+    l: z.union([z.literal(2), z.literal(3)]).optional(),
     p: z
       .object({
         b: z.int().nonnegative().nullable(),
@@ -83,6 +108,10 @@ export function decodeCursor(text: string): PullCursor {
 
 /** One page's plan: which round, where in it, and what the device already acknowledged. */
 type Round = {
+  /** The tables of the device's protocol (the cursor's `t` indexes them). */
+  list: TableList;
+  /** The device's protocol: columns it does not know are not sent. */
+  protocol: number;
   /** Base version of an incremental round; null for a full pull (starts with `clear`). */
   base: number | null;
   /** The org version this round brings the device to (the snapshot of its first page). */
@@ -125,24 +154,30 @@ function notMovedAfter(alias: string, target: number): SQL {
   return sql`NOT EXISTS (SELECT 1 FROM ownership_history h WHERE h.customer_id = ${sql.raw(alias)}.id AND h.version > ${target})`;
 }
 
+/** `alias` is a live row: always for tables without tombstones (ownership history is never deleted). */
+function live(table: SyncedTable, alias: string): SQL {
+  return HAS_TOMBSTONES[table] ? sql`${sql.raw(alias)}.deleted_at IS NULL` : sql`TRUE`;
+}
+
 /**
- * The page query of one table. Full pulls send the live rows of the scope; incremental pulls the rows
- * changed since `base`, with `"_gone"` true for those to delete (users are never deleted). Ordered by id
- * for keyset paging.
+ * The page query of one table, by its TABLE_SCOPE. Full pulls send the live rows of the scope;
+ * incremental pulls the rows changed since `base`, with `"_gone"` true for those to delete. Ordered by
+ * id for keyset paging, except a full round's child tables (by customer id, id).
  */
 function pageQuery(table: SyncedTable, round: Round, scope: UserScope, limit: number): SQL {
   const from = sql.raw(SQL_TABLES[table]);
-  const cols = wireSelectList(table, 'x');
+  const cols = wireSelectList(table, 'x', round.protocol);
   const after = round.after === null ? sql`` : sql`AND x.id > ${round.after}`;
   const org = scope.orgId;
   const { base, target } = round;
   const tail = sql`${after} ORDER BY x.id LIMIT ${limit}`;
 
-  if (table === 'users') {
+  // Org-wide rows (users, settings): every device of the org has them all; never deleted.
+  if (TABLE_SCOPE[table] === 'org') {
     const changed = base === null ? sql`` : sql`AND x.version > ${base}`;
-    return sql`SELECT ${cols} FROM users x WHERE x.org_id = ${org} ${changed} ${tail}`;
+    return sql`SELECT ${cols} FROM ${from} x WHERE x.org_id = ${org} ${changed} ${tail}`;
   }
-  if (table === 'customers') {
+  if (TABLE_SCOPE[table] === 'customer') {
     if (base === null) {
       return sql`SELECT ${cols} FROM customers x
         WHERE x.org_id = ${org} AND ${visible('x', scope)} ${tail}`;
@@ -151,7 +186,8 @@ function pageQuery(table: SyncedTable, round: Round, scope: UserScope, limit: nu
       WHERE x.org_id = ${org} AND x.version > ${base}
         AND (${visible('x', scope)} OR ${gone('x', scope, base)}) ${tail}`;
   }
-  // contacts, followUps: scoped through their customer.
+  // A customer's children (contacts, follow-ups, opportunities, …): scoped through their customer.
+  const isLive = live(table, 'x');
   if (base === null) {
     // Paged by (customer_id, id) through the live (customer_id, id) index: a page reads the children of
     // consecutive customers, so each customer's scope check is made once per customer (Memoize) instead
@@ -164,14 +200,14 @@ function pageQuery(table: SyncedTable, round: Round, scope: UserScope, limit: nu
           sql`AND (x.customer_id, x.id) > (${round.afterCustomer}::uuid, ${round.after}::uuid)
             AND c.id >= ${round.afterCustomer}::uuid`;
     return sql`SELECT ${cols} FROM ${from} x JOIN customers c ON c.id = x.customer_id
-      WHERE x.org_id = ${org} AND x.deleted_at IS NULL AND x.version <= ${target}
+      WHERE x.org_id = ${org} AND ${isLive} AND x.version <= ${target}
         AND ${visible('c', scope)} AND ${notMovedAfter('c', target)} ${afterKey}
       ORDER BY x.customer_id, x.id LIMIT ${limit}`;
   }
   const entered = sql`EXISTS (SELECT 1 FROM ownership_history h WHERE h.customer_id = c.id AND h.version > ${base})`;
   const put = sql`(${visible('c', scope)} AND ${notMovedAfter('c', target)}
-    AND ((x.version > ${base} AND x.version <= ${target}) OR (x.deleted_at IS NULL AND ${entered})))`;
-  const select = sql`SELECT ${cols}, (x.deleted_at IS NOT NULL OR NOT ${visible('c', scope)}) AS "_gone"
+    AND ((x.version > ${base} AND x.version <= ${target}) OR (${isLive} AND ${entered})))`;
+  const select = sql`SELECT ${cols}, (NOT ${isLive} OR NOT ${visible('c', scope)}) AS "_gone"
     FROM ${from} x JOIN customers c ON c.id = x.customer_id`;
   // Two index-friendly halves instead of one OR over the whole table: rows changed since base (by
   // org_id + version), and the unchanged rows of customers that moved or were deleted since base (by
@@ -186,34 +222,51 @@ function pageQuery(table: SyncedTable, round: Round, scope: UserScope, limit: nu
     ) x ORDER BY x.id LIMIT ${limit}`;
 }
 
-/** Contacts and follow-ups: scoped through their customer, paged by (customer id, id) in a full round. */
+/** Tables whose rows follow their customer, paged by (customer id, id) in a full round. */
 function isChildTable(table: SyncedTable): boolean {
-  return table === 'contacts' || table === 'followUps';
+  return TABLE_SCOPE[table] === 'child';
 }
 
-function toOp(table: SyncedTable, row: DbRow): PatchOp {
+/**
+ * What a device of an older protocol can take from a row the columns were already cut for: a
+ * protocol-2 device knows only the follow-up types it shipped with, and its row check would refuse a
+ * page holding an org's own type, so such a type is sent as `other`.
+ */
+function forProtocol(table: SyncedTable, row: DbRow, protocol: number): DbRow {
+  if (protocol < 3 && table === 'followUps' && !(FOLLOW_UP_TYPES as readonly unknown[]).includes(row.type)) {
+    row.type = 'other';
+  }
+  return row;
+}
+
+function toOp(table: SyncedTable, row: DbRow, protocol: number): PatchOp {
   // Only incremental queries select "_gone"; full pages are sent as the driver returns them.
-  if (!('_gone' in row)) return { op: 'put', table, row };
+  if (!('_gone' in row)) return { op: 'put', table, row: forProtocol(table, row, protocol) };
   const isGone = row._gone === true;
   delete row._gone;
-  return isGone ? { op: 'del', table, id: String(row.id) } : { op: 'put', table, row };
+  return isGone
+    ? { op: 'del', table, id: String(row.id) }
+    : { op: 'put', table, row: forProtocol(table, row, protocol) };
 }
 
 type RejectionRow = { mutationId: number; name: string; args: unknown; error: AppErrorData };
 
 /**
- * Rows in the user's scope at the snapshot (users, customers, their live contacts and follow-ups): the
- * total of a full round's progress bar. Counted once, on the round's first page.
+ * Rows in the user's scope at the snapshot, over the round's tables (org rows, visible customers, their
+ * live children): the total of a full round's progress bar. Counted once, on the round's first page.
  */
-function countScopeQuery(scope: UserScope): SQL {
+function countScopeQuery(scope: UserScope, tables: readonly SyncedTable[]): SQL {
   const org = scope.orgId;
-  const child = (table: string) =>
-    sql`(SELECT count(*) FROM ${sql.raw(table)} x JOIN customers c ON c.id = x.customer_id
-      WHERE x.org_id = ${org} AND x.deleted_at IS NULL AND ${visible('c', scope)})`;
-  return sql`SELECT (
-      (SELECT count(*) FROM users WHERE org_id = ${org})
-      + (SELECT count(*) FROM customers x WHERE x.org_id = ${org} AND ${visible('x', scope)})
-      + ${child('contacts')} + ${child('follow_ups')})::float8 AS total`;
+  const counts = tables.map((table) => {
+    const from = sql.raw(SQL_TABLES[table]);
+    if (TABLE_SCOPE[table] === 'org') return sql`(SELECT count(*) FROM ${from} WHERE org_id = ${org})`;
+    if (TABLE_SCOPE[table] === 'customer') {
+      return sql`(SELECT count(*) FROM customers x WHERE x.org_id = ${org} AND ${visible('x', scope)})`;
+    }
+    return sql`(SELECT count(*) FROM ${from} x JOIN customers c ON c.id = x.customer_id
+      WHERE x.org_id = ${org} AND ${live(table, 'x')} AND ${visible('c', scope)})`;
+  });
+  return sql`SELECT (${sql.join(counts, sql` + `)})::float8 AS total`;
 }
 
 /**
@@ -221,14 +274,17 @@ function countScopeQuery(scope: UserScope): SQL {
  * mutation read or targeted — `put` when it is in the user's scope, else `del` — so the device drops the
  * optimistic values it applied for it (a rejected edit, a follow-up on a customer that left the scope).
  * A child put in scope comes after its customer's put, which the device may not have yet in this round.
+ * Only the round's tables: a protocol-2 device is never sent a settings row its mutation did not read.
  */
 async function refetchRows(
   tx: ServerTx,
   scope: UserScope,
+  round: Round,
   refused: readonly { name: string; args: unknown }[],
   conflicts: readonly Conflict[],
 ): Promise<PatchOp[]> {
-  const wanted = new Map<SyncedTable, Set<string>>(SYNCED_TABLES.map((t) => [t, new Set<string>()]));
+  const tables = round.list.tables;
+  const wanted = new Map<SyncedTable, Set<string>>(tables.map((t) => [t, new Set<string>()]));
   const want = (table: SyncedTable, id: string) => wanted.get(table)?.add(id);
   for (const r of refused) {
     if (!isMutationName(r.name)) continue;
@@ -236,7 +292,9 @@ async function refetchRows(
     const parsed = def.args.safeParse(r.args);
     // Arguments that never parsed were never applied on a device either (the same schema refuses them).
     if (!parsed.success) continue;
-    for (const spec of Object.values(def.reads(parsed.data))) want(spec.table, spec.id);
+    for (const [, spec] of definedReads(def.reads(parsed.data, { orgId: scope.orgId }))) {
+      want(spec.table, spec.id);
+    }
   }
   for (const c of conflicts) want(c.table, c.id);
 
@@ -247,36 +305,43 @@ async function refetchRows(
       sql`, `,
     );
   const found = new Map<SyncedTable, DbRow[]>();
+  const fetch = async (table: SyncedTable, select: (ids: SQL) => SQL) => {
+    const ids = wanted.get(table) ?? new Set<string>();
+    if (ids.size > 0) found.set(table, await tx.rows(select(inList(ids))));
+  };
   // Children first, so that their customers can be added to the customers' fetch.
-  for (const table of ['followUps', 'contacts'] as const) {
-    const ids = wanted.get(table) ?? new Set<string>();
-    if (ids.size === 0) continue;
-    const rows = await tx.rows(sql`
-      SELECT ${wireSelectList(table, 'x')}, (x.deleted_at IS NULL AND ${visible('c', scope)}) AS "_in"
-      FROM ${sql.raw(SQL_TABLES[table])} x JOIN customers c ON c.id = x.customer_id
-      WHERE x.org_id = ${org} AND x.id IN (${inList(ids)})`);
-    found.set(table, rows);
-    for (const row of rows) if (row._in === true) want('customers', String(row.customerId));
-  }
-  for (const table of ['users', 'customers'] as const) {
-    const ids = wanted.get(table) ?? new Set<string>();
-    if (ids.size === 0) continue;
-    const inScope = table === 'users' ? sql`TRUE` : visible('x', scope);
-    found.set(
+  for (const table of tables.filter(isChildTable)) {
+    await fetch(
       table,
-      await tx.rows(sql`SELECT ${wireSelectList(table, 'x')}, ${inScope} AS "_in"
-        FROM ${sql.raw(SQL_TABLES[table])} x WHERE x.org_id = ${org} AND x.id IN (${inList(ids)})`),
+      (ids) => sql`SELECT ${wireSelectList(table, 'x', round.protocol)},
+          (${live(table, 'x')} AND ${visible('c', scope)}) AS "_in"
+        FROM ${sql.raw(SQL_TABLES[table])} x JOIN customers c ON c.id = x.customer_id
+        WHERE x.org_id = ${org} AND x.id IN (${ids})`,
+    );
+    for (const row of found.get(table) ?? []) if (row._in === true) want('customers', String(row.customerId));
+  }
+  for (const table of tables.filter((t) => !isChildTable(t))) {
+    // Org-wide rows are in every user's scope; a customer when visible.
+    const inScope = TABLE_SCOPE[table] === 'org' ? sql`TRUE` : visible('x', scope);
+    await fetch(
+      table,
+      (ids) => sql`SELECT ${wireSelectList(table, 'x', round.protocol)}, ${inScope} AS "_in"
+        FROM ${sql.raw(SQL_TABLES[table])} x WHERE x.org_id = ${org} AND x.id IN (${ids})`,
     );
   }
   const ops: PatchOp[] = [];
-  for (const table of SYNCED_TABLES) {
+  for (const table of tables) {
     const seen = new Set<string>();
     for (const row of found.get(table) ?? []) {
       const id = String(row.id);
       seen.add(id);
       const inScope = row._in === true;
       delete row._in;
-      ops.push(inScope ? { op: 'put', table, row } : { op: 'del', table, id });
+      ops.push(
+        inScope
+          ? { op: 'put', table, row: forProtocol(table, row, round.protocol) }
+          : { op: 'del', table, id },
+      );
     }
     // Rows that do not exist (or belong to another org) are removed from the device all the same.
     for (const id of wanted.get(table) ?? []) if (!seen.has(id)) ops.push({ op: 'del', table, id });
@@ -302,17 +367,19 @@ function conflictsQuery(clientId: string, round: Round): SQL {
 async function readPage(
   tx: ServerTx,
   user: SessionUser,
-  clientId: string,
+  request: { clientId: string; protocolVersion: number },
   cursor: PullCursor | null,
   limit: number,
 ) {
+  const { clientId, protocolVersion } = request;
+  const list = tableListFor(protocolVersion);
   // Round trips are what a pull costs most under load: the org version, the client and (when the device
   // starts a full pull) the scope's row count come in one statement, the page's rows in a second.
   const scope = await loadScope(tx, user);
   const [head, counted] = await selectMany(tx, [
     sql`SELECT o.version::float8 AS version, c.user_id AS "userId", c.last_mutation_id AS "lastMutationId"
       FROM orgs o LEFT JOIN sync_clients c ON c.client_id = ${clientId} WHERE o.id = ${user.orgId}`,
-    ...(cursor === null ? [countScopeQuery(scope)] : []),
+    ...(cursor === null ? [countScopeQuery(scope, list.tables)] : []),
   ]);
   const org = head?.[0] as
     { version: number; userId: string | null; lastMutationId: number | null } | undefined;
@@ -327,21 +394,30 @@ async function readPage(
   // A cursor of another user, or from before the database was reset (newer than the org, or acknowledging
   // mutations this database never processed), restarts with a full pull rather than looping on an error
   // (electric-sql #1552). The device keeps its outbox across the `clear` (docs/sync-protocol.md "Reset").
-  // A full round's cursor inside a child table without `p.c` (issued before those tables were paged by
-  // customer) cannot be continued in the new order: it restarts the full pull too.
+  // A cursor issued for another table list restarts too: `p.t` indexes that list, and a device that
+  // moves from protocol 2 to 3 has none of the rows of the new tables and columns, whatever its version
+  // (docs/server.md "Protocol 3"). A full round's cursor inside a child table without `p.c` (issued
+  // before children were paged by customer) cannot be continued in that order: it restarts as well.
+  const sameList = (cursor?.l ?? 2) === list.id;
+  const cursorTable = cursor?.p === undefined ? undefined : list.tables[cursor.p.t];
   const keysetOk =
     cursor?.p === undefined ||
-    cursor.p.b !== null ||
-    cursor.p.a === null ||
-    cursor.p.c !== undefined ||
-    !isChildTable(SYNCED_TABLES[cursor.p.t] as SyncedTable);
+    (cursorTable !== undefined &&
+      (cursor.p.b !== null || cursor.p.a === null || cursor.p.c !== undefined || !isChildTable(cursorTable)));
   const usable =
-    cursor !== null && cursor.u === user.id && cursor.v <= org.version && cursor.m <= acked && keysetOk
+    cursor !== null &&
+    cursor.u === user.id &&
+    cursor.v <= org.version &&
+    cursor.m <= acked &&
+    sameList &&
+    keysetOk
       ? cursor
       : null;
   const round: Round =
     usable?.p !== undefined
       ? {
+          list,
+          protocol: protocolVersion,
           base: usable.p.b,
           target: usable.v,
           table: usable.p.t,
@@ -356,6 +432,8 @@ async function readPage(
               : null,
         }
       : {
+          list,
+          protocol: protocolVersion,
           base: usable?.v ?? null,
           target: org.version,
           table: 0,
@@ -377,18 +455,18 @@ async function readPage(
       total:
         typeof total === 'number'
           ? total
-          : ((await tx.rows<{ total: number }>(countScopeQuery(scope)))[0]?.total ?? 0),
+          : ((await tx.rows<{ total: number }>(countScopeQuery(scope, list.tables)))[0]?.total ?? 0),
     };
   }
   let remaining = limit;
-  let next: PullCursor = { u: user.id, v: round.target, m: round.lastMutationId };
+  let next: PullCursor = { u: user.id, v: round.target, m: round.lastMutationId, l: list.id };
   let hasMore = false;
   // An incremental round with nothing newer than its base has nothing to send.
   const nothingChanged = round.base !== null && round.base >= org.version && round.firstPage;
-  const tables = nothingChanged ? [] : SYNCED_TABLES.slice(round.table);
+  const tables = nothingChanged ? [] : list.tables.slice(round.table);
   const pageOf = (t: number, rowLimit: number) =>
     pageQuery(
-      SYNCED_TABLES[t] as SyncedTable,
+      list.tables[t] as SyncedTable,
       {
         ...round,
         after: t === round.table ? round.after : null,
@@ -413,11 +491,11 @@ async function readPage(
   ];
   for (let i = 0; i < tables.length; i++) {
     const t = round.table + i;
-    const table = SYNCED_TABLES[t] as SyncedTable;
+    const table = list.tables[t] as SyncedTable;
     const rows = together
       ? (results[notices.length + i] ?? []).slice(0, remaining)
       : await tx.rows(pageOf(t, remaining));
-    for (const row of rows) patch.push(toOp(table, row));
+    for (const row of rows) patch.push(toOp(table, row, round.protocol));
     remaining -= rows.length;
     if (remaining === 0) {
       const last = rows[rows.length - 1];
@@ -439,7 +517,7 @@ async function readPage(
 
   // A full round sends every row in scope after its `clear` anyway; an incremental one re-fetches.
   if (!full && (rejections.length > 0 || conflicts.length > 0)) {
-    patch.push(...(await refetchRows(tx, scope, rejections, conflicts)));
+    patch.push(...(await refetchRows(tx, scope, round, rejections, conflicts)));
   }
 
   const response: PullResponse = {
@@ -470,7 +548,7 @@ export async function handlePull(db: ServerDb, user: SessionUser, body: unknown)
   const request = parseOrThrow(pullRequestSchema, body, 'pull');
   const cursor = request.cursor === null ? null : decodeCursor(request.cursor);
   const limit = request.limit ?? DEFAULT_PULL_LIMIT;
-  return db.transaction((tx) => readPage(tx, user, request.clientId, cursor, limit), {
+  return db.transaction((tx) => readPage(tx, user, request, cursor, limit), {
     isolation: 'repeatable read',
     readOnly: true,
   });

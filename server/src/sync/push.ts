@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { AppError, parseOrThrow, type AppErrorData } from '../../../shared/errors';
-import { getMutation, isMutationName, type MutationContext } from '../../../shared/mutations';
+import { SYNCED_TABLES, TABLE_SCOPE } from '../../../shared/domain/rows';
+import type { Effect, MutationContext } from '../../../shared/mutations';
 import {
   pushRequestSchema,
   type PushedMutation,
@@ -9,6 +10,7 @@ import {
   type SessionUser,
 } from '../../../shared/sync/protocol';
 import { pgErrorCode, type DbRow, type ServerDb, type ServerTx } from '../db/database';
+import { SQL_TABLES } from '../db/wire';
 import {
   applyBatch,
   lockReads,
@@ -17,7 +19,17 @@ import {
   pendingReads,
   RETRYABLE_PG_CODES,
 } from './batch';
-import { applyEffect, databaseRefusal, MutatorFailure, readForUpdate, type WriteStamp } from './effects';
+import { definedReads, resolveMutation } from './mutators';
+import { describeDuplicate } from './duplicates';
+import {
+  applyEffect,
+  asDuplicate,
+  databaseRefusal,
+  DuplicateCustomer,
+  MutatorFailure,
+  readForUpdate,
+  type WriteStamp,
+} from './effects';
 import { checkProtocolVersion } from './protocolGate';
 import { POKE_CHANNEL } from './pokes';
 import { loadScope, ownerPredicate } from './scope';
@@ -86,21 +98,34 @@ export function pendingMutations(mutations: readonly PushedMutation[], last: num
   return pending;
 }
 
+/** The customer an insert or update writes, with the values it writes (for naming a duplicate's holder). */
+function customerWrite(effect: Effect): { id: string; values: Record<string, unknown> } | undefined {
+  if (effect.kind === 'insert' && effect.table === 'customers') {
+    return { id: effect.row.id, values: effect.row };
+  }
+  if (effect.kind === 'update' && effect.table === 'customers') {
+    return { id: effect.id, values: effect.set };
+  }
+  return undefined;
+}
+
 /** Runs one mutation inside its savepoint: parse args, lock its reads, plan, write the effects. */
 async function runMutation(
   tx: ServerTx,
   m: PushedMutation,
   ctx: MutationContext,
   stamp: WriteStamp,
+  protocolVersion: number,
 ): Promise<void> {
-  if (!isMutationName(m.name)) {
-    throw new AppError('bad_request', `name: unknown mutation "${m.name}"`, { field: 'name' });
-  }
-  const def = getMutation(m.name);
+  const def = resolveMutation(m.name, protocolVersion);
   const args = parseOrThrow(def.args, m.args, 'args');
   const loaded: Record<string, DbRow | undefined> = {};
-  for (const [key, spec] of Object.entries(def.reads(args))) {
-    loaded[key] = await readForUpdate(tx, spec, ctx.orgId);
+  // Each customer as this mutation means to leave it: a unique index's refusal names the value from it.
+  const customers = new Map<string, Record<string, unknown>>();
+  for (const [key, spec] of definedReads(def.reads(args, { orgId: ctx.orgId }))) {
+    const row = await readForUpdate(tx, spec, ctx.orgId);
+    loaded[key] = row;
+    if (spec.table === 'customers' && row) customers.set(spec.id, row);
   }
   let effects;
   try {
@@ -109,12 +134,27 @@ async function runMutation(
     if (err instanceof AppError) throw err;
     throw new MutatorFailure(err instanceof Error ? err.message : String(err));
   }
-  for (const effect of effects) await applyEffect(tx, effect, stamp, { mutationId: m.id, name: m.name });
+  for (const effect of effects) {
+    const write = customerWrite(effect);
+    if (write) customers.set(write.id, { ...customers.get(write.id), ...write.values });
+    try {
+      await applyEffect(tx, effect, stamp, { mutationId: m.id, name: m.name });
+    } catch (err) {
+      throw (write && asDuplicate(err, write.id, customers.get(write.id))) ?? err;
+    }
+  }
 }
 
-/** The error a refused mutation is recorded with, or undefined when the push itself must fail. */
-function refusal(err: unknown): AppErrorData | undefined {
+/**
+ * The error a refused mutation is recorded with, or undefined when the push itself must fail. Runs after
+ * the mutation's savepoint was rolled back, so it may read: a duplicate names its holder.
+ */
+async function refusal(tx: ServerTx, err: unknown, ctx: MutationContext): Promise<AppErrorData | undefined> {
   if (err instanceof AppError) return err.toJSON();
+  if (err instanceof DuplicateCustomer) {
+    const user = { id: ctx.userId, orgId: ctx.orgId };
+    return (await describeDuplicate(tx, user, err.field, err.value, err.customerId)).toJSON();
+  }
   if (err instanceof MutatorFailure)
     return { code: 'server_error', message: 'The server could not run this mutation' };
   return databaseRefusal(err)?.toJSON();
@@ -129,13 +169,14 @@ async function applyOneByOne(
   pending: PushedMutation[],
   ctx: MutationContext,
   stamp: WriteStamp,
+  protocolVersion: number,
 ): Promise<Rejection[]> {
   const rejections: Rejection[] = [];
   for (const m of pending) {
     try {
-      await tx.savepoint((sp) => runMutation(sp, m, ctx, stamp));
+      await tx.savepoint((sp) => runMutation(sp, m, ctx, stamp, protocolVersion));
     } catch (err) {
-      const error = refusal(err);
+      const error = await refusal(tx, err, ctx);
       if (!error) throw err;
       rejections.push({ mutationId: m.id, name: m.name, error });
     }
@@ -180,22 +221,23 @@ async function pushOnce(
     const ctx = await mutationContext(tx, user, now);
     const base = { orgId: user.orgId, now, userId: user.id, clientId: request.clientId };
 
+    const protocolVersion = request.protocolVersion;
     if (strategy === 'batch') {
       // Throws NeedsSlowPath (the caller rolls back and replays one by one) or a retryable error.
-      const rejections = await applyBatch(tx, pending, ctx, base, lastMutationId);
+      const rejections = await applyBatch(tx, pending, ctx, base, lastMutationId, protocolVersion);
       return { lastMutationId, rejections };
     }
 
     // The slow path locks the same rows first, in the same order, so it cannot deadlock with a fast
     // path push that holds some of them and waits for the org lock this path is about to take.
-    await lockReads(tx, pendingReads(pending), user.orgId);
+    await lockReads(tx, pendingReads(pending, user.orgId, protocolVersion), user.orgId);
     // One version per push transaction. The org row stays locked until commit, so the writers of one org
     // commit in version order and a pull snapshot always sees a prefix of versions (docs/server.md).
     const [org] = await tx.rows<{ version: number }>(sql`
       UPDATE orgs SET version = version + 1 WHERE id = ${user.orgId} RETURNING version::float8 AS version`);
     if (!org) throw new AppError('unauthorized', 'Your organisation no longer exists');
     const stamp: WriteStamp = { ...base, version: org.version };
-    const rejections = await applyOneByOne(tx, pending, ctx, stamp);
+    const rejections = await applyOneByOne(tx, pending, ctx, stamp, protocolVersion);
     const byId = new Map(pending.map((m) => [m.id, m]));
     for (const r of rejections) {
       await tx.rows(sql`
@@ -220,17 +262,27 @@ async function pushOnce(
  */
 async function notifyOwners(tx: ServerTx, stamp: WriteStamp): Promise<void> {
   const { orgId, version } = stamp;
+  const stampedHere = sql`x.org_id = ${orgId} AND x.version = ${version}`;
+  // The owner of the customer of every child row stamped (TABLE_SCOPE 'child'), whatever the table.
+  const ownerOfChildren = (table: string) =>
+    sql`UNION SELECT c.owner_id FROM ${sql.raw(table)} x JOIN customers c ON c.id = x.customer_id
+      WHERE ${stampedHere}`;
+  const children = SYNCED_TABLES.filter((t) => TABLE_SCOPE[t] === 'child').map((t) =>
+    ownerOfChildren(SQL_TABLES[t]),
+  );
+  // An org-wide row (settings) changed: every device of the org pulls.
+  const orgWide = SYNCED_TABLES.filter((t) => TABLE_SCOPE[t] === 'org').map(
+    (t) => sql`EXISTS (SELECT 1 FROM ${sql.raw(SQL_TABLES[t])} x WHERE ${stampedHere})`,
+  );
   await tx.rows(sql`
     WITH touched AS (
       SELECT owner_id AS o FROM customers WHERE org_id = ${orgId} AND version = ${version}
       UNION SELECT from_owner_id FROM ownership_history WHERE org_id = ${orgId} AND version = ${version}
-      UNION SELECT c.owner_id FROM contacts x JOIN customers c ON c.id = x.customer_id
-        WHERE x.org_id = ${orgId} AND x.version = ${version}
-      UNION SELECT c.owner_id FROM follow_ups x JOIN customers c ON c.id = x.customer_id
-        WHERE x.org_id = ${orgId} AND x.version = ${version}
+      ${sql.join(children, sql` `)}
     ), owners AS (SELECT DISTINCT o FROM touched WHERE o IS NOT NULL)
     SELECT pg_notify(${POKE_CHANNEL}, ${orgId} || ':' || (
-      SELECT CASE WHEN count(*) > ${MAX_POKED_OWNERS} THEN '*' ELSE coalesce(string_agg(o::text, ','), '') END
+      SELECT CASE WHEN ${sql.join(orgWide, sql` OR `)} OR count(*) > ${MAX_POKED_OWNERS} THEN '*'
+        ELSE coalesce(string_agg(o::text, ','), '') END
       FROM owners) || ':' || ${stamp.clientId})`);
 }
 

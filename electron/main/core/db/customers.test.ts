@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_SORT_COLUMNS, type CustomerListItem } from '../../../../shared/api/contract';
 import { CUSTOMER_LEVELS, type CustomerRow } from '../../../../shared/domain/rows';
 import { newId } from '../../../../shared/ids';
+import { defaultSettings } from '../../../../shared/domain/settings';
 import { mutate } from '../mutate';
-import { makeTempDir, openTestDatabase, seedRows, testCustomer, testUser } from '../testing';
+import { makeTempDir, openTestDatabase, seedRows, testCustomer, testUser, TEST_ORG_ID } from '../testing';
 import { getCustomerDetail, listCustomers } from './customers';
 import type { ClientDatabase } from './open';
 
@@ -86,9 +87,11 @@ describe('customers repository', () => {
         'phone',
         'level',
         'status',
+        'ownerId',
         'ownerName',
         'lastFollowUpAt',
         'updatedAt',
+        'dueTasks',
       ].sort(),
     );
   });
@@ -158,10 +161,15 @@ describe('customers repository', () => {
       },
       1_750_000_000_000,
     );
-    const detail = getCustomerDetail(db, customer.id);
+    const ctx = { userId: rep.id, settings: defaultSettings(TEST_ORG_ID) };
+    const detail = getCustomerDetail(db, customer.id, ctx);
     expect(detail?.customer.ownerName).toBe('张伟');
     expect(detail?.followUps.map((f) => f.id)).toEqual([ids[1], ids[0]]);
     expect(detail?.followUps.every((f) => f.pending && f.authorName === '张伟')).toBe(true);
-    expect(getCustomerDetail(db, newId())).toBeUndefined();
+    expect(detail?.followUps[0]?.editableUntil).toBe(1_750_000_000_000 + 24 * 3_600_000);
+    expect(
+      getCustomerDetail(db, customer.id, { ...ctx, userId: other.id })?.followUps[0]?.editableUntil,
+    ).toBe(null);
+    expect(getCustomerDetail(db, newId(), ctx)).toBeUndefined();
   });
 });

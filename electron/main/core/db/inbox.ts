@@ -12,12 +12,17 @@ import { statement } from './statements';
  * mutations the server refused; conflicts single fields of an edit that lost to an earlier one.
  */
 
-/** The customer a mutation is about, read from its arguments (every current mutation concerns one). */
+/** Mutations whose `id` is the customer's (or lead's) own; the others name it `customerId`. */
+const OWN_ID_MUTATIONS = new Set(['createCustomer', 'updateCustomer', 'createLead', 'convertLead']);
+
+/**
+ * The customer a mutation is about, read from its arguments (every mutation but `updateSettings`
+ * concerns one: its own row, or the customer of its follow-up, contact, opportunity, task or claim).
+ */
 export function mutationCustomerId(name: string, args: unknown): string | null {
   if (typeof args !== 'object' || args === null) return null;
   const a = args as Record<string, unknown>;
-  // A customer's own mutations name it `id`; those about its follow-ups, contacts or owner, `customerId`.
-  const id = name === 'createCustomer' || name === 'updateCustomer' ? a.id : a.customerId;
+  const id = OWN_ID_MUTATIONS.has(name) ? a.id : a.customerId;
   return typeof id === 'string' ? id : null;
 }
 
@@ -86,7 +91,9 @@ export function recordConflict(
     JSON.stringify(c.theirs ?? null),
     c.table === 'customers'
       ? (getRow(db, 'customers', c.id)?.name ?? customerLabel(db, c.name, meta.args))
-      : null,
+      : c.table === 'opportunities'
+        ? (getRow(db, 'opportunities', c.id)?.name ?? null)
+        : null,
     meta.createdAt,
     meta.conflictedAt,
   );
@@ -191,9 +198,12 @@ export function deleteInboxEntry(db: Database.Database, ref: InboxRef): boolean 
   return info.changes > 0;
 }
 
-/** What the user wanted, for a rejection: the edited fields of an update, else the whole arguments. */
+/** Edits whose `set` holds what the user changed. */
+const EDIT_MUTATIONS = new Set(['updateCustomer', 'updateOpportunity', 'updateFollowUp', 'updateSettings']);
+
+/** What the user wanted, for a rejection: the edited fields of an edit, else the whole arguments. */
 function rejectedValues(name: string, args: unknown): unknown {
-  if (name === 'updateCustomer' && typeof args === 'object' && args !== null && 'set' in args)
+  if (EDIT_MUTATIONS.has(name) && typeof args === 'object' && args !== null && 'set' in args)
     return (args as { set: unknown }).set;
   return args;
 }
@@ -236,7 +246,12 @@ export function listInbox(db: Database.Database): InboxItem[] {
       mutationName: c.name,
       table: c.table,
       rowId: c.rowId,
-      rowLabel: (c.table === 'customers' ? liveName(c.rowId) : null) ?? c.rowLabel,
+      rowLabel:
+        (c.table === 'customers'
+          ? liveName(c.rowId)
+          : c.table === 'opportunities'
+            ? (getRow(db, 'opportunities', c.rowId)?.name ?? null)
+            : null) ?? c.rowLabel,
       field: c.field,
       mine: c.mine,
       theirs: c.theirs,

@@ -4,6 +4,8 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { newId } from '../../../../shared/ids';
+import { restoreSecondaryIndexes } from './bulkLoad';
+import { ensureLocalIndex } from './localIndex';
 import { getMeta, setMeta } from './meta';
 
 export type ClientDatabase = Database.Database;
@@ -18,7 +20,7 @@ export type OpenClientDatabaseOptions = {
 /**
  * Opens (creating if needed) a device database file: private to the OS user (0600, SPEC §6), WAL so the
  * sync agent's writes never block reads, synchronous=NORMAL (durable at each WAL checkpoint, safe against
- * application crashes, the usual WAL trade-off), foreign keys on, migrations applied.
+ * application crashes, the usual WAL trade-off), foreign keys on, migrations applied, local index built.
  */
 export function openClientDatabase(file: string, opts: OpenClientDatabaseOptions): ClientDatabase {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -31,7 +33,14 @@ export function openClientDatabase(file: string, opts: OpenClientDatabaseOptions
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // Indexes a full round deferred and did not get to build (the app stopped mid-round): back before the
+    // migrations, which expect the schema they left.
+    if (db.prepare(`SELECT 1 FROM "sqlite_master" WHERE "name" = 'meta'`).get()) {
+      db.transaction(() => restoreSecondaryIndexes(db))();
+    }
     migrate(drizzle(db), { migrationsFolder: opts.migrationsFolder });
+    // Derived local data (search index, unique keys, counts) that SQL migrations cannot compute.
+    ensureLocalIndex(db);
     if (getMeta(db, 'client_id') === undefined) setMeta(db, 'client_id', newId());
   } catch (err) {
     db.close();

@@ -1,15 +1,28 @@
 import type Database from 'better-sqlite3';
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { RowOf, SyncedTable } from '../../../../shared/domain/rows';
+import { SYNCED_TABLES, type RowOf, type SyncedTable } from '../../../../shared/domain/rows';
+import { uniqueKey } from '../../../../shared/domain/uniqueness';
 import { AppError } from '../../../../shared/errors';
-import { contacts, customers, followUps, users } from './schema';
+import { clearCustomerSearch, indexCustomer, reindexCustomer, unindexCustomer } from './localIndex';
+import {
+  contacts,
+  customers,
+  followUps,
+  opportunities,
+  ownershipEvents,
+  settings,
+  stageChanges,
+  tasks,
+  users,
+} from './schema';
 import { statement } from './statements';
 
 /**
  * Repository of the synced tables: wire rows (camelCase, booleans, JSON objects) in and out of their
  * SQLite form (snake_case, 0/1, JSON text). The column list and conversions come from the drizzle schema,
- * so adding a column there is the only change needed here.
+ * so adding a column there is the only change needed here. A table may also have local columns derived
+ * from its wire columns (the customers' unique keys): written with every row, never read out as wire.
  */
 
 type Column = {
@@ -18,44 +31,84 @@ type Column = {
   /** Converts a wire value to what better-sqlite3 binds (null stays null: drizzle's JSON mode would write "null"). */
   toDb: (value: unknown) => unknown;
   fromDb: ((value: unknown) => unknown) | null;
+  /** A local column: its value is derived from the wire column `source` (never sent, never read as wire). */
+  derived: { source: string; derive: (value: unknown) => unknown } | null;
 };
 
 type TableInfo = {
   name: string;
   columns: Column[];
   byKey: Map<string, Column>;
-  /** `SELECT "short_name" AS "shortName", …`: rows come out with wire keys. */
+  /** Local columns, by the wire key they derive from. */
+  derivedBySource: Map<string, Column[]>;
+  /** `SELECT "short_name" AS "shortName", …`: rows come out with wire keys (local columns left out). */
   selectList: string;
   /** Columns that need a conversion when read (booleans, JSON). */
   converted: Column[];
 };
 
-const syncedTables: Record<SyncedTable, SQLiteTable> = { users, customers, contacts, followUps };
+const syncedTables: Record<SyncedTable, SQLiteTable> = {
+  users,
+  settings,
+  customers,
+  contacts,
+  followUps,
+  opportunities,
+  stageChanges,
+  tasks,
+  ownershipEvents,
+};
 
-function describe(table: SQLiteTable): TableInfo {
+/** Local columns: table → column key → the wire key it derives from and how (db/localIndex.ts). */
+const DERIVED: Partial<Record<SyncedTable, Record<string, Column['derived']>>> = {
+  customers: {
+    nameKey: { source: 'name', derive: (v) => uniqueKey('name', v as string | null) },
+    creditKey: { source: 'creditCode', derive: (v) => uniqueKey('creditCode', v as string | null) },
+    phoneKey: { source: 'phone', derive: (v) => uniqueKey('phone', v as string | null) },
+  },
+};
+
+/** A literal column default (not SQL), bound for a key the row lacks. */
+function literalDefault(c: SQLiteColumn): unknown {
+  const d: unknown = c.default;
+  return c.hasDefault && (typeof d === 'string' || typeof d === 'number') ? d : undefined;
+}
+
+function describe(wire: SyncedTable, table: SQLiteTable): TableInfo {
   const columns = Object.entries(getTableColumns(table)).map(([key, col]): Column => {
     const c = col as SQLiteColumn;
     const needsConversion = c.columnType === 'SQLiteBoolean' || c.columnType === 'SQLiteTextJson';
+    // A row recorded before a column existed (a protocol-2 outbox entry's insert, replayed after the
+    // upgrade) gets the column's default rather than a NULL its NOT NULL constraint would refuse.
+    const fallback = literalDefault(c) ?? null;
     return {
       key,
       name: c.name,
       toDb: needsConversion
         ? (v) => (v === null || v === undefined ? null : c.mapToDriverValue(v))
-        : (v) => v ?? null,
+        : (v) => (v === undefined ? fallback : v),
       fromDb: needsConversion ? (v) => (v === null ? null : c.mapFromDriverValue(v)) : null,
+      derived: DERIVED[wire]?.[key] ?? null,
     };
   });
+  const wireColumns = columns.filter((c) => c.derived === null);
+  const derivedBySource = new Map<string, Column[]>();
+  for (const c of columns) {
+    if (!c.derived) continue;
+    derivedBySource.set(c.derived.source, [...(derivedBySource.get(c.derived.source) ?? []), c]);
+  }
   return {
     name: getTableName(table),
     columns,
-    byKey: new Map(columns.map((c) => [c.key, c])),
-    selectList: columns.map((c) => `"${c.name}" AS "${c.key}"`).join(', '),
-    converted: columns.filter((c) => c.fromDb !== null),
+    byKey: new Map(wireColumns.map((c) => [c.key, c])),
+    derivedBySource,
+    selectList: wireColumns.map((c) => `"${c.name}" AS "${c.key}"`).join(', '),
+    converted: wireColumns.filter((c) => c.fromDb !== null),
   };
 }
 
 const infos = Object.fromEntries(
-  Object.entries(syncedTables).map(([wire, table]) => [wire, describe(table)]),
+  SYNCED_TABLES.map((wire) => [wire, describe(wire, syncedTables[wire])]),
 ) as Record<SyncedTable, TableInfo>;
 
 /** The SQLite table name of a synced table (`followUps` → `follow_ups`). */
@@ -66,6 +119,14 @@ export function sqlTableName(table: SyncedTable): string {
 /** The SQLite column of a wire key, or undefined when the table has no such column. */
 export function sqlColumnName(table: SyncedTable, key: string): string | undefined {
   return infos[table].byKey.get(key)?.name;
+}
+
+/**
+ * `a."short_name" AS "shortName", …` for every wire column of `table` read through the alias `a`: a
+ * joined query's rows then come out with wire keys for `fromDbRow`.
+ */
+export function selectListOf(table: SyncedTable, alias: string): string {
+  return [...infos[table].byKey.values()].map((c) => `${alias}."${c.name}" AS "${c.key}"`).join(', ');
 }
 
 /** Turns a row read with wire aliases into its wire form (booleans, JSON). */
@@ -79,8 +140,9 @@ function upsertSql(info: TableInfo, keepVersion: boolean): string {
   const updates = info.columns
     .filter((c) => c.key !== 'id' && !(keepVersion && c.key === 'version'))
     .map((c) => `"${c.name}" = excluded."${c.name}"`);
+  // The rowid (kept by DO UPDATE) keys the customers' search document.
   return `INSERT INTO "${info.name}" (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
-    ON CONFLICT ("id") DO UPDATE SET ${updates.join(', ')}`;
+    ON CONFLICT ("id") DO UPDATE SET ${updates.join(', ')} RETURNING "rowid" AS "rowid"`;
 }
 
 /** The SQL of each table's writes, built once: the statement cache is keyed by it. */
@@ -103,9 +165,31 @@ function bindValues(info: TableInfo, row: Record<string, unknown>): unknown[] {
   const values = new Array<unknown>(columns.length);
   for (let i = 0; i < columns.length; i++) {
     const c = columns[i]!;
-    values[i] = c.toDb(row[c.key]);
+    values[i] = c.derived ? c.derived.derive(row[c.derived.source] ?? null) : c.toDb(row[c.key]);
   }
   return values;
+}
+
+/**
+ * Keeps a written customers row's search document in step (the other local data is in its columns).
+ * `fresh`: the row was inserted under a new rowid (see indexCustomer).
+ */
+function afterWrite(
+  db: Database.Database,
+  table: SyncedTable,
+  rowid: number | bigint,
+  row: unknown,
+  fresh: boolean,
+): void {
+  if (table !== 'customers') return;
+  const r = row as RowOf['customers'];
+  // A protocol-2 row replayed from the outbox has no kind: the column default applies, and so here.
+  indexCustomer(
+    db,
+    rowid,
+    { name: r.name, shortName: r.shortName, phone: r.phone, kind: r.kind ?? 'customer' },
+    { fresh },
+  );
 }
 
 /**
@@ -121,9 +205,10 @@ export function upsertRow<T extends SyncedTable>(
   opts: { keepVersion?: boolean } = {},
 ): void {
   const sql = writeSql[table];
-  statement(db, opts.keepVersion ? sql.upsertKeepVersion : sql.upsert).run(
+  const { rowid } = statement(db, opts.keepVersion ? sql.upsertKeepVersion : sql.upsert).get(
     bindValues(infos[table], row as Record<string, unknown>),
-  );
+  ) as { rowid: number };
+  afterWrite(db, table, rowid, row, false);
 }
 
 /**
@@ -133,12 +218,16 @@ export function upsertRow<T extends SyncedTable>(
  */
 export function insertRow<T extends SyncedTable>(db: Database.Database, table: T, row: RowOf[T]): void {
   const values = bindValues(infos[table], row as Record<string, unknown>);
+  let rowid: number | bigint;
+  let fresh = true;
   try {
-    statement(db, writeSql[table].insert).run(values);
+    rowid = statement(db, writeSql[table].insert).run(values).lastInsertRowid;
   } catch (err) {
     if ((err as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw err;
-    statement(db, writeSql[table].upsert).run(values);
+    rowid = (statement(db, writeSql[table].upsert).get(values) as { rowid: number }).rowid;
+    fresh = false;
   }
+  afterWrite(db, table, rowid, row, fresh);
 }
 
 /** Applies a partial change to one row; unknown keys are refused rather than silently dropped. */
@@ -150,20 +239,37 @@ export function updateRow(
 ): void {
   const info = infos[table];
   const cols: Column[] = [];
+  const values: unknown[] = [];
   for (const key of Object.keys(set)) {
     const col = info.byKey.get(key);
     if (!col || key === 'id')
       throw new AppError('bad_request', `${table}.${key}: not a column that can be set`);
     cols.push(col);
+    values.push(col.toDb(set[key]));
+    for (const d of info.derivedBySource.get(key) ?? []) {
+      cols.push(d);
+      values.push(d.derived?.derive(set[key] ?? null) ?? null);
+    }
   }
   if (cols.length === 0) return;
   const sql = `UPDATE "${info.name}" SET ${cols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE "id" = ?`;
-  statement(db, sql).run([...cols.map((c) => c.toDb(set[c.key])), id]);
+  statement(db, sql).run([...values, id]);
+  if (table === 'customers' && SEARCHED.some((k) => Object.hasOwn(set, k))) reindexCustomer(db, id);
 }
 
-/** Deletes one row (a customer's contacts and follow-ups go with it through the foreign keys). */
+/** Customer fields the search document is made of. */
+const SEARCHED = ['name', 'shortName', 'phone', 'kind'];
+
+/** Deletes one row (a customer's contacts, follow-ups, … go with it through the foreign keys). */
 export function deleteRow(db: Database.Database, table: SyncedTable, id: string): void {
-  statement(db, `DELETE FROM "${infos[table].name}" WHERE "id" = ?`).run(id);
+  if (table !== 'customers') {
+    statement(db, `DELETE FROM "${infos[table].name}" WHERE "id" = ?`).run(id);
+    return;
+  }
+  const gone = statement(db, 'DELETE FROM "customers" WHERE "id" = ? RETURNING "rowid" AS "rowid"').get(
+    id,
+  ) as { rowid: number } | undefined;
+  if (gone) unindexCustomer(db, gone.rowid);
 }
 
 /** One row in wire form, or undefined. */
@@ -198,7 +304,8 @@ export function listRowsBy<T extends SyncedTable>(
 
 /** Empties every synced table, children first (a pull's `clear`: the server is about to send everything). */
 export function clearSyncedTables(db: Database.Database): void {
-  for (const table of ['followUps', 'contacts', 'customers', 'users'] as const) {
+  for (const table of [...SYNCED_TABLES].reverse()) {
     statement(db, `DELETE FROM "${infos[table].name}"`).run();
   }
+  clearCustomerSearch(db);
 }

@@ -2,12 +2,18 @@ import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Effect } from '../../../../shared/mutations/types';
 import type { AppErrorData } from '../../../../shared/errors';
+import type { Option, Stage } from '../../../../shared/domain/settings';
 
 /**
  * The device's SQLite database (one file per user, `<dataDir>/users/<userId>.db`). The synced tables hold
  * exactly the wire rows of `shared/domain/rows.ts` in snake_case columns (`attrs` as JSON text, booleans
  * as 0/1), so a pulled `put` is written as it arrives. The rest is the device's own bookkeeping: the
- * outbox of mutations not yet acknowledged, the refused ones, and a key/value `meta`.
+ * outbox of mutations not yet acknowledged, the refused ones, and a key/value `meta`; and local derived
+ * data the screens need fast (the normalised unique keys of customers and the quick-search index: see
+ * `db/localIndex.ts`).
+ *
+ * drizzle-kit does not model virtual tables: the `customer_search` FTS5 table is written by hand into
+ * 0002_working_day.sql.
  *
  * Never edit a generated migration in `drizzle/client/` after it ships; change this file and run
  * `npx drizzle-kit generate --config drizzle.client.config.ts`.
@@ -52,19 +58,49 @@ export const customers = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     version: integer('version').notNull(),
+    // Protocol 3. The default also fills what a protocol-2 outbox entry's recorded insert lacks when it is
+    // replayed after the upgrade (db/rows.ts binds a column's default for a missing key).
+    kind: text('kind', { enum: ['customer', 'lead'] })
+      .notNull()
+      .default('customer'),
+    leadStatus: text('lead_status', {
+      enum: ['new', 'contacted', 'qualified', 'disqualified', 'converted'],
+    }),
+    convertedAt: integer('converted_at'),
+    // Local only, never on the wire: the normalised unique keys (shared/domain/uniqueness.ts uniqueKey),
+    // derived from name / credit_code / phone whenever a row is written (db/localIndex.ts), so the
+    // duplicate check at capture is an index lookup.
+    nameKey: text('name_key'),
+    creditKey: text('credit_key'),
+    phoneKey: text('phone_key'),
   },
-  // Every list sort ends with `id` as the tiebreak, so each index carries it: SQLite then walks the index
-  // for ORDER BY … LIMIT/OFFSET instead of sorting the whole private sea.
+  // Every list sort ends with `id` as the tiebreak and lists one kind (customers or leads), so each sort
+  // index is (kind, column, id): SQLite walks it for ORDER BY … LIMIT/OFFSET instead of sorting the whole
+  // private sea, and a lead never has to be skipped over in the customer list.
   (t) => [
-    index('customers_owner_idx').on(t.ownerId),
-    index('customers_name_idx').on(t.name, t.id),
-    index('customers_last_follow_up_idx').on(t.lastFollowUpAt, t.id),
-    index('customers_updated_idx').on(t.updatedAt, t.id),
-    index('customers_created_idx').on(t.createdAt, t.id),
-    index('customers_industry_idx').on(t.industry, t.id),
-    index('customers_region_idx').on(t.region, t.id),
-    index('customers_level_idx').on(t.level, t.id),
-    index('customers_status_idx').on(t.status, t.id),
+    index('customers_owner_idx').on(t.ownerId, t.kind),
+    index('customers_name_idx').on(t.kind, t.name, t.id),
+    index('customers_last_follow_up_idx').on(t.kind, t.lastFollowUpAt, t.id),
+    index('customers_updated_idx').on(t.kind, t.updatedAt, t.id),
+    index('customers_created_idx').on(t.kind, t.createdAt, t.id),
+    index('customers_industry_idx').on(t.kind, t.industry, t.id),
+    index('customers_region_idx').on(t.kind, t.region, t.id),
+    index('customers_level_idx').on(t.kind, t.level, t.id),
+    index('customers_status_idx').on(t.kind, t.status, t.id),
+    // Leads and converted leads, newest first (the leads list); small, so partial.
+    index('customers_lead_idx')
+      .on(t.leadStatus, t.createdAt, t.id)
+      .where(sql`${t.leadStatus} IS NOT NULL`),
+    // Uniqueness applies among customers only (leads are exempt until converted); empty keys never collide.
+    index('customers_name_key_idx')
+      .on(t.nameKey)
+      .where(sql`${t.kind} = 'customer' AND ${t.nameKey} IS NOT NULL`),
+    index('customers_credit_key_idx')
+      .on(t.creditKey)
+      .where(sql`${t.kind} = 'customer' AND ${t.creditKey} IS NOT NULL`),
+    index('customers_phone_key_idx')
+      .on(t.phoneKey)
+      .where(sql`${t.kind} = 'customer' AND ${t.phoneKey} IS NOT NULL`),
   ],
 );
 
@@ -98,10 +134,12 @@ export const followUps = sqliteTable(
     customerId: text('customer_id')
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),
-    // No foreign keys to contacts or users: those rows may arrive later than the follow-up or leave scope.
+    // No foreign keys to contacts, opportunities or users: those rows may arrive later than the follow-up
+    // or leave scope.
     contactId: text('contact_id'),
     authorId: text('author_id').notNull(),
-    type: text('type', { enum: ['visit', 'call', 'wechat', 'email', 'meeting', 'other'] }).notNull(),
+    /** A key of the org's follow-up types (settings), protocol 3; no CHECK: the list is managed data. */
+    type: text('type').notNull(),
     content: text('content').notNull(),
     outcome: text('outcome'),
     occurredAt: integer('occurred_at').notNull(),
@@ -109,9 +147,139 @@ export const followUps = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     version: integer('version').notNull(),
+    opportunityId: text('opportunity_id'),
   },
-  // The customer's timeline: newest first.
-  (t) => [index('follow_ups_timeline_idx').on(t.customerId, t.occurredAt, t.id)],
+  (t) => [
+    // The customer's timeline: newest first.
+    index('follow_ups_timeline_idx').on(t.customerId, t.occurredAt, t.id),
+    // The feed (newest logged first), whole scope or one author; the author's week count.
+    index('follow_ups_created_idx').on(t.createdAt, t.id),
+    index('follow_ups_author_idx').on(t.authorId, t.createdAt, t.id),
+  ],
+);
+
+/**
+ * The org's settings (one row, id = org id): stages, follow-up types, lost reasons, edit window. Lists
+ * are JSON text; `shared/domain/settings.ts` is their schema.
+ */
+export const settings = sqliteTable('settings', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  stages: text('stages', { mode: 'json' }).$type<Stage[]>().notNull(),
+  followUpTypes: text('follow_up_types', { mode: 'json' }).$type<Option[]>().notNull(),
+  lostReasons: text('lost_reasons', { mode: 'json' }).$type<Option[]>().notNull(),
+  followUpEditWindowHours: integer('follow_up_edit_window_hours').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  version: integer('version').notNull(),
+});
+
+export const opportunities = sqliteTable(
+  'opportunities',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    ownerId: text('owner_id').notNull(),
+    name: text('name').notNull(),
+    amountMinor: integer('amount_minor').notNull(),
+    currency: text('currency').notNull(),
+    stageKey: text('stage_key').notNull(),
+    status: text('status', { enum: ['open', 'won', 'lost'] }).notNull(),
+    expectedCloseAt: integer('expected_close_at'),
+    lostReason: text('lost_reason'),
+    closedAt: integer('closed_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [
+    index('opportunities_customer_idx').on(t.customerId),
+    // The pipeline: open opportunities by stage; Today's stats: mine by status.
+    index('opportunities_stage_idx').on(t.status, t.stageKey, t.updatedAt),
+    index('opportunities_owner_idx').on(t.ownerId, t.status),
+  ],
+);
+
+/** Stage history of opportunities: kept forever, read-only once written. */
+export const stageChanges = sqliteTable(
+  'stage_changes',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    // No foreign key to the opportunity: within a pull page either may come first.
+    opportunityId: text('opportunity_id').notNull(),
+    fromStage: text('from_stage'),
+    toStage: text('to_stage').notNull(),
+    changedBy: text('changed_by').notNull(),
+    changedAt: integer('changed_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [index('stage_changes_customer_idx').on(t.customerId, t.changedAt)],
+);
+
+/** Planned follow-ups (SPEC §2 Task). */
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    assigneeId: text('assignee_id').notNull(),
+    title: text('title').notNull(),
+    type: text('type').notNull(),
+    dueAt: integer('due_at').notNull(),
+    origin: text('origin', {
+      enum: ['manual', 'followUp', 'strategy', 'reactivation', 'recycleWarning'],
+    }).notNull(),
+    status: text('status', { enum: ['open', 'done', 'cancelled'] }).notNull(),
+    sourceFollowUpId: text('source_follow_up_id'),
+    doneFollowUpId: text('done_follow_up_id'),
+    doneAt: integer('done_at'),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [
+    // Today: my open tasks by due date; the customer list's "due" marker and the detail: per customer.
+    index('tasks_assignee_idx').on(t.assigneeId, t.status, t.dueAt),
+    index('tasks_customer_idx').on(t.customerId, t.status, t.dueAt),
+  ],
+);
+
+/** Ownership history (server-written, read-only here): transfers, claims, releases, recycles. */
+export const ownershipEvents = sqliteTable(
+  'ownership_events',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    fromOwnerId: text('from_owner_id'),
+    toOwnerId: text('to_owner_id'),
+    fromPoolState: text('from_pool_state', { enum: ['private', 'public'] }),
+    toPoolState: text('to_pool_state', { enum: ['private', 'public'] }).notNull(),
+    actorType: text('actor_type', { enum: ['user', 'rule', 'event'] }).notNull(),
+    actorId: text('actor_id'),
+    reason: text('reason'),
+    at: integer('at').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [
+    index('ownership_events_customer_idx').on(t.customerId, t.at),
+    // Today's "recently assigned to me".
+    index('ownership_events_to_owner_idx').on(t.toOwnerId, t.at),
+  ],
 );
 
 /**
@@ -174,7 +342,8 @@ export const conflicts = sqliteTable(
 
 /**
  * Device bookkeeping by key: client_id, cursor (the committed one), last_sync_at, user_id, pull_round
- * (the cursor and progress of a paged pull under way, so an interrupted first sync resumes).
+ * (the cursor and progress of a paged pull under way, so an interrupted first sync resumes), local_index
+ * (the version of the derived local data, db/localIndex.ts).
  */
 export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),

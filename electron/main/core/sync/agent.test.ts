@@ -81,6 +81,8 @@ describe('sync agent (against an in-memory stand-in of the server)', () => {
   const logInput = (customerId: string, content = '电话回访，客户确认下周到厂参观') => ({
     customerId,
     contactId: null,
+    opportunityId: null,
+    completesTaskId: null,
     type: 'call' as const,
     content,
     outcome: null,

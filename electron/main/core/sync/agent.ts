@@ -3,6 +3,7 @@ import type { ApiEvent, SyncStatus } from '../../../../shared/api/contract';
 import type { SyncedTable } from '../../../../shared/domain/rows';
 import { AppError, toErrorData, type AppErrorData } from '../../../../shared/errors';
 import { MAX_MUTATIONS_PER_PUSH, MAX_PULL_LIMIT, PROTOCOL_VERSION } from '../../../../shared/sync/protocol';
+import { deferSecondaryIndexes, restoreSecondaryIndexes } from '../db/bulkLoad';
 import { replayPendingMutations } from '../db/effects';
 import { countConflicts, countUnresolvedRejections } from '../db/inbox';
 import { deleteMeta, getMeta, setMeta } from '../db/meta';
@@ -72,6 +73,8 @@ const BASE_BACKOFF_MS = 1000;
 
 /** WAL pages between automatic checkpoints during a full round (64 MiB at SQLite's 4 KiB pages). */
 const FULL_ROUND_WAL_AUTOCHECKPOINT = 16_384;
+/** Page cache during a full round, in KiB (negative = KiB for SQLite): the default is 2 MiB. */
+const FULL_ROUND_CACHE_KIB = 65_536;
 
 /**
  * A full round writes every page of the book's tables and indexes, one transaction per pull page: with
@@ -82,16 +85,23 @@ const FULL_ROUND_WAL_AUTOCHECKPOINT = 16_384;
  * back when the round ends, however it ends, and the next commit checkpoints.
  */
 function widenWalForFullRound(db: Database.Database): { widen(): void; restore(): void } {
-  let previous: number | null = null;
+  let previous: { wal: number; cache: number } | null = null;
   return {
     widen() {
       if (previous !== null) return;
-      previous = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+      previous = {
+        wal: db.pragma('wal_autocheckpoint', { simple: true }) as number,
+        cache: db.pragma('cache_size', { simple: true }) as number,
+      };
       db.pragma(`wal_autocheckpoint = ${FULL_ROUND_WAL_AUTOCHECKPOINT}`);
+      // The round's last page builds the deferred indexes (db/bulkLoad.ts): sorts that a larger cache
+      // keeps in memory (64 MiB for the round only).
+      db.pragma(`cache_size = -${FULL_ROUND_CACHE_KIB}`);
     },
     restore() {
       if (previous === null) return;
-      db.pragma(`wal_autocheckpoint = ${previous}`);
+      db.pragma(`wal_autocheckpoint = ${previous.wal}`);
+      db.pragma(`cache_size = ${previous.cache}`);
       previous = null;
     },
   };
@@ -309,6 +319,8 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
           // Acknowledgements first: refusals and conflicts are labelled with rows this page may remove,
           // and a conflict's restored server value must not overwrite a newer one in the same page.
           const tables = acknowledgeMutations(db, res.lastMutationId, res.rejections, now(), res.conflicts);
+          // A round that starts over builds its secondary indexes once at its end (db/bulkLoad.ts).
+          if (patch[0]?.op === 'clear') deferSecondaryIndexes(db);
           // A full round's tables held nothing before its `clear` but what this round wrote.
           for (const t of applyPatch(db, patch, { fresh: full })) tables.add(t);
           for (const t of replayPendingMutations(db)) tables.add(t);
@@ -317,6 +329,7 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
           } else {
             setMeta(db, 'cursor', res.cursor);
             deleteMeta(db, 'pull_round');
+            restoreSecondaryIndexes(db);
           }
           return tables;
         })();

@@ -14,7 +14,8 @@ import { makeTempDir } from '../testing';
  * SPEC §5 as a property test. Two reps and their manager, each on their own client core, against one
  * real server (PGlite, or PostgreSQL with TIDEPOOL_TEST_DB=postgres). Random commands: follow-ups,
  * new customers, edits of random field subsets (so same-field and different-field concurrency both
- * happen), the manager's transfers between the reps, syncs, network cuts, device restarts and late
+ * happen), the manager's transfers between the reps, opportunities opened and moved through stages
+ * (concurrently from several devices), tasks, syncs, network cuts, device restarts and late
  * deliveries — all through a transport that drops requests, loses answers after the server committed
  * (a crash between commit and acknowledgement), duplicates requests concurrently, and replays old ones
  * out of order. After quiescence:
@@ -36,10 +37,16 @@ type Cmd =
   | { kind: 'create'; device: number }
   | { kind: 'update'; device: number; customer: number; fields: Field[] }
   | { kind: 'transfer'; customer: number; toRep: number }
+  | { kind: 'opportunity'; device: number; customer: number; thenMove: Stage | null }
+  | { kind: 'stage'; device: number; opportunity: number; toStage: Stage }
+  | { kind: 'task'; device: number; customer: number }
   | { kind: 'sync'; device: number }
   | { kind: 'network'; device: number; offline: boolean }
   | { kind: 'flush'; device: number }
   | { kind: 'restart'; device: number };
+
+const STAGES = ['needs', 'proposal', 'negotiation', 'won'] as const;
+type Stage = (typeof STAGES)[number];
 
 const device = fc.integer({ min: 0, max: 2 });
 const customer = fc.nat({ max: 5 });
@@ -63,6 +70,25 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
       toRep: fc.integer({ min: 0, max: 1 }),
     }),
   },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('opportunity' as const),
+      device,
+      customer,
+      thenMove: fc.option(fc.constantFrom(...STAGES), { nil: null }),
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('stage' as const),
+      device,
+      opportunity: fc.nat({ max: 5 }),
+      toStage: fc.constantFrom(...STAGES),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('task' as const), device, customer }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('sync' as const), device }) },
   {
     weight: 2,
@@ -148,6 +174,9 @@ type Made = { device: number; seq: number } & (
   | { kind: 'create'; id: string; name: string }
   | { kind: 'update'; id: string; set: Record<string, string> }
   | { kind: 'transfer'; id: string; reason: string }
+  | { kind: 'opportunity'; id: string; name: string }
+  | { kind: 'stage'; id: string; stageChangeId: string; toStage: string }
+  | { kind: 'task'; id: string; title: string }
 );
 
 describe('sync convergence under faults (property)', () => {
@@ -162,6 +191,9 @@ describe('sync convergence under faults (property)', () => {
     replayed: 0,
     mutations: 0,
     transfers: 0,
+    opportunities: 0,
+    stageMoves: 0,
+    tasks: 0,
     rejections: 0,
     conflicts: 0,
   };
@@ -217,6 +249,21 @@ describe('sync convergence under faults (property)', () => {
         customers: all('customers'),
         contacts: all('contacts'),
         follow_ups: all('follow_ups'),
+        /** Protocol 3's tables, compared the same way. */
+        working: {
+          settings: all('settings'),
+          opportunities: all('opportunities'),
+          stage_changes: all('stage_changes'),
+          tasks: all('tasks'),
+          ownership_events: all('ownership_events'),
+        },
+        /** The arguments of an outbox entry still pending (the ids a handler made). */
+        pendingArgs: new Map(
+          (db.prepare('SELECT seq, args FROM outbox').all() as { seq: number; args: string }[]).map((o) => [
+            o.seq,
+            JSON.parse(o.args) as Record<string, unknown>,
+          ]),
+        ),
         clientId: getMeta(db, 'client_id'),
         /** Local conflict record ids by `<mutation id>.<field>`: which inbox entry belongs to which mutation. */
         conflictIds: new Map(
@@ -275,8 +322,37 @@ describe('sync convergence under faults (property)', () => {
     ))
       startValues.set(String(r.id), r);
     const pick = (i: number) => pool[i % pool.length]!;
+    /** Opportunities opened during the case, with their customer. */
+    const opportunities: { id: string; customerId: string; device: number }[] = [];
     /** The mutation id the device just gave its newest outbox entry. */
     const seqOf = (d: Device) => tablesOf(d.dataDir, d.userId).lastSeq;
+    /** Moves an opportunity on a device, recording the stage change the handler made. */
+    const moveStage = async (
+      device: number,
+      opp: { id: string; customerId: string },
+      toStage: Stage,
+    ): Promise<void> => {
+      const d = devices[device]!;
+      const res = await attempt(() =>
+        call(d.core, 'opportunities.moveStage', {
+          id: opp.id,
+          customerId: opp.customerId,
+          toStage,
+          lostReason: null,
+        }),
+      );
+      if (!res) return;
+      const seq = seqOf(d);
+      const args = tablesOf(d.dataDir, d.userId).pendingArgs.get(seq);
+      made.push({
+        kind: 'stage',
+        device,
+        seq,
+        id: opp.id,
+        stageChangeId: String(args?.stageChangeId),
+        toStage,
+      });
+    };
     /** A handler refused locally (the customer is not on that device, …): nothing was made. */
     const attempt = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
       try {
@@ -298,6 +374,8 @@ describe('sync convergence under faults (property)', () => {
               call(d.core, 'followUps.log', {
                 customerId: pick(c.customer),
                 contactId: null,
+                opportunityId: null,
+                completesTaskId: null,
                 type: 'call',
                 content,
                 outcome: null,
@@ -357,6 +435,52 @@ describe('sync convergence under faults (property)', () => {
             if (res) made.push({ kind: 'transfer', device: MANAGER, seq: seqOf(d), id, reason });
             break;
           }
+          case 'opportunity': {
+            const d = devices[c.device]!;
+            const name = `商机#${n}`;
+            const customerId = pick(c.customer);
+            const res = await attempt(() =>
+              call(d.core, 'opportunities.create', {
+                customerId,
+                name,
+                amountMinor: n * 100,
+                currency: 'CNY',
+                stageKey: 'discovery',
+                expectedCloseAt: null,
+              }),
+            );
+            if (res) {
+              made.push({ kind: 'opportunity', device: c.device, seq: seqOf(d), id: res.id, name });
+              const opp = { id: res.id, customerId, device: c.device };
+              opportunities.push(opp);
+              if (c.thenMove) await moveStage(c.device, opp, c.thenMove);
+            }
+            break;
+          }
+          case 'stage': {
+            // Half the moves on the device's own opportunities (it holds them at once), half on any (held
+            // once synced): concurrent moves of one opportunity from two devices happen.
+            const own = opportunities.filter((o) => o.device === c.device);
+            const from = c.opportunity % 2 === 0 && own.length > 0 ? own : opportunities;
+            const opp = from[c.opportunity % Math.max(1, from.length)];
+            if (opp) await moveStage(c.device, opp, c.toStage);
+            break;
+          }
+          case 'task': {
+            const d = devices[c.device]!;
+            const title = `任务#${n}`;
+            const res = await attempt(() =>
+              call(d.core, 'tasks.create', {
+                customerId: pick(c.customer),
+                assigneeId: d.userId,
+                title,
+                type: 'visit',
+                dueAt: Date.now() + 86_400_000,
+              }),
+            );
+            if (res) made.push({ kind: 'task', device: c.device, seq: seqOf(d), id: res.id, title });
+            break;
+          }
           case 'sync':
             await devices[c.device]!.core.syncNow();
             break;
@@ -413,6 +537,7 @@ describe('sync convergence under faults (property)', () => {
           expect(mine.customers).toEqual(theirs.customers);
           expect(mine.contacts).toEqual(theirs.contacts);
           expect(mine.follow_ups).toEqual(theirs.follow_ups);
+          expect(mine.working).toEqual(theirs.working);
         } finally {
           await fresh.core.close();
         }
@@ -437,6 +562,9 @@ describe('sync convergence under faults (property)', () => {
       for (const m of made) {
         totals.mutations += 1;
         if (m.kind === 'transfer') totals.transfers += 1;
+        if (m.kind === 'opportunity') totals.opportunities += 1;
+        if (m.kind === 'stage') totals.stageMoves += 1;
+        if (m.kind === 'task') totals.tasks += 1;
         const clientId = clientIds[m.device]!;
         const inbox = inboxes[m.device]!;
         const refusedOnServer = await server.query(
@@ -459,6 +587,20 @@ describe('sync convergence under faults (property)', () => {
           const onServer = await server.query('SELECT name FROM customers WHERE id = $1', [m.id]);
           expect(onServer.length).toBe(refused ? 0 : 1);
           if (refused) expect(args).toMatchObject({ id: m.id, name: m.name });
+        } else if (m.kind === 'opportunity') {
+          const onServer = await server.query('SELECT name FROM opportunities WHERE id = $1', [m.id]);
+          expect(onServer.length).toBe(refused ? 0 : 1);
+          if (refused) expect(args).toMatchObject({ id: m.id, name: m.name });
+        } else if (m.kind === 'stage') {
+          const onServer = await server.query('SELECT to_stage FROM stage_changes WHERE id = $1', [
+            m.stageChangeId,
+          ]);
+          expect(onServer).toEqual(refused ? [] : [{ to_stage: m.toStage }]);
+          if (refused) expect(args).toMatchObject({ id: m.id, toStage: m.toStage });
+        } else if (m.kind === 'task') {
+          const onServer = await server.query('SELECT title FROM tasks WHERE id = $1', [m.id]);
+          expect(onServer.length).toBe(refused ? 0 : 1);
+          if (refused) expect(args).toMatchObject({ id: m.id, title: m.title });
         } else if (m.kind === 'transfer') {
           const history = await server.query('SELECT to_owner_id FROM ownership_history WHERE reason = $1', [
             m.reason,

@@ -1,4 +1,4 @@
-import type { RowOf, SyncedTable } from '../../../../shared/domain/rows';
+import { SYNCED_TABLES, type RowOf, type SyncedTable } from '../../../../shared/domain/rows';
 import { AppError, toErrorData } from '../../../../shared/errors';
 import { getMutation, isMutationName, type Effect } from '../../../../shared/mutations';
 import type {
@@ -42,12 +42,7 @@ export function createFakeSyncServer(
   seed: { [T in SyncedTable]?: RowOf[T][] } = {},
 ): FakeSyncServer {
   let version = 1;
-  const rows = {
-    users: new Map(),
-    customers: new Map(),
-    contacts: new Map(),
-    followUps: new Map(),
-  } as FakeSyncServer['rows'];
+  const rows = Object.fromEntries(SYNCED_TABLES.map((t) => [t, new Map()])) as FakeSyncServer['rows'];
   for (const [table, list] of Object.entries(seed) as [SyncedTable, RowOf[SyncedTable][]][]) {
     for (const row of list) (rows[table] as Map<string, RowOf[SyncedTable]>).set(row.id, { ...row, version });
   }
@@ -102,8 +97,8 @@ export function createFakeSyncServer(
         const parsed = def.args.safeParse(m.args);
         if (!parsed.success) throw new AppError('validation', parsed.error.issues[0]?.message ?? 'invalid');
         const loaded: Record<string, unknown> = {};
-        for (const [k, spec] of Object.entries(def.reads(parsed.data)))
-          loaded[k] = rows[spec.table].get(spec.id);
+        for (const [k, spec] of Object.entries(def.reads(parsed.data, { orgId: user.orgId })))
+          loaded[k] = spec ? rows[spec.table].get(spec.id) : undefined;
         const effects = def.plan(parsed.data, loaded as never, {
           authority: 'server',
           orgId: user.orgId,
@@ -133,7 +128,7 @@ export function createFakeSyncServer(
     const snap = body.cursor && prev.offset > 0 ? prev.snap : version;
     const all: PatchOp[] = [];
     if (prev.full) all.push({ op: 'clear' });
-    for (const table of ['users', 'customers', 'contacts', 'followUps'] as const) {
+    for (const table of SYNCED_TABLES) {
       for (const row of rows[table].values()) {
         if (row.version > prev.v && row.version <= snap)
           all.push({ op: 'put', table, row: row as Record<string, unknown> });

@@ -118,6 +118,29 @@ describe('device sync rounds, inbox and pokes (stand-in server)', () => {
     expect(count(dataDir, `SELECT count(*) FROM meta WHERE key = 'pull_round'`)).toBe(0);
     const db = openTestDatabase(dataDir, `users/${rep.id}.db`);
     expect(getMeta(db, 'cursor')).toBeDefined();
+    // The secondary indexes the round deferred are all back (db/bulkLoad.ts).
+    expect(getMeta(db, 'deferred_indexes')).toBeUndefined();
+    const fresh = openTestDatabase(temp.dir, `${newId()}.db`);
+    const indexNames = (d: typeof db) =>
+      d.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name`).pluck().all();
+    expect(indexNames(db)).toEqual(indexNames(fresh));
+    fresh.close();
+    db.close();
+  });
+
+  it('builds the indexes a full round deferred with its last page', async () => {
+    const own = Array.from({ length: 7 }, (_, i) => testCustomer({ name: `客户${i}`, ownerId: rep.id }));
+    const server = createFakeSyncServer(sessionUser, { users: [rep], customers: own });
+    server.pageSize = 3;
+    const { dataDir, core } = await open(server);
+    await core.close();
+    const db = openTestDatabase(dataDir, `users/${rep.id}.db`);
+    const fresh = openTestDatabase(temp.dir, `${newId()}.db`);
+    const indexNames = (d: typeof db) =>
+      d.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name`).pluck().all();
+    expect(indexNames(db)).toEqual(indexNames(fresh));
+    expect(getMeta(db, 'deferred_indexes')).toBeUndefined();
+    fresh.close();
     db.close();
   });
 
@@ -374,6 +397,8 @@ describe('device sync rounds, inbox and pokes (stand-in server)', () => {
     await call(core, 'followUps.log', {
       customerId: foreign.id,
       contactId: null,
+      opportunityId: null,
+      completesTaskId: null,
       type: 'call',
       content: '被拒绝的跟进',
       outcome: null,

@@ -83,6 +83,8 @@ describe('scope, merge and reset against the real server', () => {
   const logInput = (customerId: string, content: string) => ({
     customerId,
     contactId: null,
+    opportunityId: null,
+    completesTaskId: null,
     type: 'visit' as const,
     content,
     outcome: null,

@@ -91,6 +91,8 @@ describe('client core ⇄ real sync server', () => {
   const logInput = (customerId: string, content: string) => ({
     customerId,
     contactId: null,
+    opportunityId: null,
+    completesTaskId: null,
     type: 'visit' as const,
     content,
     outcome: '客户有意向',
@@ -101,10 +103,22 @@ describe('client core ⇄ real sync server', () => {
   it('logs in and fully pulls the rep private sea only', async () => {
     const { core, session } = await signIn('zhangwei');
     expect(session.user).toMatchObject({ username: 'zhangwei', displayName: '张伟', role: 'rep' });
+    // The customer list shows customers; the rep's leads (customers rows of kind lead) have their own.
     const expected = await server.query(
-      "SELECT id FROM customers WHERE owner_id = $1 AND pool_state = 'private' AND deleted_at IS NULL",
+      "SELECT id FROM customers WHERE owner_id = $1 AND pool_state = 'private' AND deleted_at IS NULL AND kind = 'customer'",
       [server.demo.users.zhangwei],
     );
+    const leads = await server.query(
+      "SELECT id FROM customers WHERE owner_id = $1 AND pool_state = 'private' AND deleted_at IS NULL AND kind = 'lead'",
+      [server.demo.users.zhangwei],
+    );
+    const localLeads = await call(core, 'leads.list', { offset: 0, limit: 500, status: 'all' });
+    expect(
+      localLeads.rows
+        .filter((l) => l.leadStatus !== 'converted')
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual(leads.map((r) => String(r.id)).sort());
     const local = await list(core);
     expect(local.total).toBe(expected.length);
     expect(local.total).toBeGreaterThan(0);

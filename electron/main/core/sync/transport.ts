@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../../../shared/errors';
 import {
+  duplicateCheckResponseSchema,
   errorResponseSchema,
   loginResponseSchema,
   pullResponseSchema,
   pushResponseSchema,
+  type DuplicateCheckRequest,
+  type DuplicateCheckResponse,
   type LoginRequest,
   type LoginResponse,
   type PullRequest,
@@ -137,6 +140,11 @@ export type SyncTransport = {
    * Optional: a transport without it simply gets no pokes (the periodic pull still runs).
    */
   events?(handlers: PokeHandlers, signal: AbortSignal): Promise<void>;
+  /**
+   * `POST /customers/duplicates` (protocol 3): the server's verdict on values about to be captured, with
+   * the holder of each collision. Fails like `push` (offline, error answers); callers bound it in time.
+   */
+  checkDuplicates?(req: DuplicateCheckRequest, opts: { timeoutMs: number }): Promise<DuplicateCheckResponse>;
 };
 
 /** No byte for this long (the server sends a heartbeat every 25 s) means a dead connection: reconnect. */
@@ -225,6 +233,10 @@ export function createSyncTransport(opts: TransportOptions & { token: string }):
         ...(signal ? { signal } : {}),
       }),
     events: (handlers, signal) => streamEvents(opts, handlers, signal),
+    checkDuplicates: (req, { timeoutMs }) =>
+      postJson({ ...opts, timeoutMs }, '/customers/duplicates', req, duplicateCheckResponseSchema, {
+        token: opts.token,
+      }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../shared/ids';
@@ -7,29 +7,15 @@ import { postJson, startTestServer, type TestServer } from '../../../../server/s
 import { defaultMigrationsFolder, openClientDatabase, userDatabaseFile } from '../db/open';
 import { createClientCore } from '../index';
 import { writeSession } from '../session';
-import { makeTempDir } from '../testing';
+import { getRow } from '../db/rows';
+import { makeTempDir, migrationsUpTo } from '../testing';
 
 /**
- * SPEC §5.7 with a REAL migration: a device database made by the round-1 app (migration 0000 only, the
- * protocol-1 outbox without `base`) holding pending work is opened by the current app. Its migrations
- * (0001+) apply, and the pending entries still push, apply once, and the old rejection shows in the inbox.
+ * SPEC §5.7 with REAL migrations: a device database made by an older app holding pending work is opened
+ * by the current app; its migrations apply, and the pending entries still push, apply once, and the old
+ * inbox entries show. Round 1 (migration 0000 only, protocol 1: updates without `base`), and protocol 2
+ * (0000–0001, a synced device with a cursor) upgraded to protocol 3 (0002: new tables, a full pull).
  */
-
-/** A copy of `drizzle/client` that stops after its first migration: what the round-1 app shipped. */
-function round1Migrations(dir: string): string {
-  const src = defaultMigrationsFolder();
-  const out = join(dir, 'round1-migrations');
-  mkdirSync(join(out, 'meta'), { recursive: true });
-  const journal = JSON.parse(readFileSync(join(src, 'meta', '_journal.json'), 'utf8')) as {
-    entries: { tag: string }[];
-  };
-  const first = journal.entries[0]!;
-  expect(first.tag).toBe('0000_init');
-  writeFileSync(join(out, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: [first] }));
-  copyFileSync(join(src, `${first.tag}.sql`), join(out, `${first.tag}.sql`));
-  copyFileSync(join(src, 'meta', '0000_snapshot.json'), join(out, 'meta', '0000_snapshot.json'));
-  return out;
-}
 
 describe('upgrading a device with pending work', () => {
   let server: TestServer;
@@ -67,7 +53,7 @@ describe('upgrading a device with pending work', () => {
     // The round-1 app: schema 0000, two pending mutations (protocol 1: the update has no base), and a
     // rejection it had received.
     const file = userDatabaseFile(dataDir, user.id);
-    const old = openClientDatabase(file, { migrationsFolder: round1Migrations(temp.dir) });
+    const old = openClientDatabase(file, { migrationsFolder: migrationsUpTo(temp.dir, '0000_init') });
     expect(old.prepare(`SELECT name FROM sqlite_master WHERE name = 'conflicts'`).get()).toBeUndefined();
     const followUpId = newId();
     const now = Date.now();
@@ -148,6 +134,154 @@ describe('upgrading a device with pending work', () => {
       expect(inbox).toMatchObject([{ kind: 'rejection', rowLabel: '旧版本被拒绝的客户' }]);
       const detail = await core.handlers['customers.get']({ id: customerId });
       expect(detail.followUps.find((f) => f.id === followUpId)).toMatchObject({ pending: false });
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('upgrades a synced protocol-2 device: a full pull brings the new tables, its outbox applies once', async () => {
+    const login = await postJson<LoginResponse>(`${server.url}/auth/login`, {
+      username: 'lina',
+      password: 'tidepool123',
+    });
+    expect(login.status).toBe(200);
+    const { user } = login.body;
+    const dataDir = join(temp.dir, 'device-p2');
+    writeSession(dataDir, {
+      serverUrl: server.url,
+      token: login.body.token,
+      expiresAt: login.body.expiresAt,
+      user,
+    });
+    const [customer] = await server.query(
+      `SELECT id, address FROM customers WHERE owner_id = $1 AND pool_state = 'private' AND deleted_at IS NULL
+         AND kind = 'customer' ORDER BY id LIMIT 1`,
+      [user.id],
+    );
+    const customerId = String(customer?.id);
+
+    // The protocol-2 app: schema 0000–0001, a committed cursor, and three pending mutations as it wrote
+    // them (a created customer whose recorded row has no kind, a follow-up without the protocol-3 ids, an
+    // edit with its base).
+    const file = userDatabaseFile(dataDir, user.id);
+    const old = openClientDatabase(file, {
+      migrationsFolder: migrationsUpTo(temp.dir, '0001_inbox_conflicts'),
+    });
+    const now = Date.now();
+    const created = {
+      id: newId(),
+      name: '升级前离线新建的客户有限公司',
+      shortName: null,
+      creditCode: null,
+      industry: null,
+      region: null,
+      address: null,
+      phone: null,
+      website: null,
+      source: null,
+      level: null,
+    };
+    const createdRow = {
+      ...created,
+      orgId: user.orgId,
+      status: 'active',
+      ownerId: user.id,
+      poolState: 'private',
+      claimedAt: now,
+      lastFollowUpAt: null,
+      lastDealAt: null,
+      attrs: {},
+      createdAt: now,
+      updatedAt: now,
+    };
+    const followUp = {
+      id: newId(),
+      customerId,
+      contactId: null,
+      type: 'call',
+      content: '协议2时离线记下的电话',
+      outcome: null,
+      occurredAt: now - 3_600_000,
+      nextFollowUpAt: null,
+    };
+    const address = `升级测试路${now % 1000}号`;
+    const insertOutbox = old.prepare(
+      'INSERT INTO outbox (seq, name, args, effects, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    insertOutbox.run(
+      1,
+      'createCustomer',
+      JSON.stringify(created),
+      JSON.stringify([{ kind: 'insert', table: 'customers', row: createdRow }]),
+      now,
+    );
+    insertOutbox.run(
+      2,
+      'logFollowUp',
+      JSON.stringify(followUp),
+      JSON.stringify([
+        {
+          kind: 'insert',
+          table: 'followUps',
+          row: { ...followUp, orgId: user.orgId, authorId: user.id, createdAt: now, updatedAt: now },
+        },
+      ]),
+      now,
+    );
+    insertOutbox.run(
+      3,
+      'updateCustomer',
+      JSON.stringify({ id: customerId, set: { address }, base: { address: customer?.address ?? null } }),
+      JSON.stringify([
+        { kind: 'update', table: 'customers', id: customerId, set: { address, updatedAt: now } },
+      ]),
+      now,
+    );
+    old.prepare(`INSERT INTO meta (key, value) VALUES ('cursor', ?)`).run('{"protocol2":"cursor"}');
+    old.close();
+
+    const core = await createClientCore({ dataDir, syncIntervalMs: 600_000, pokes: false });
+    try {
+      const status = await core.syncNow();
+      expect(status).toMatchObject({ online: true, pending: 0, rejected: 0, conflicts: 0, lastError: null });
+      expect(await server.query('SELECT kind FROM customers WHERE id = $1', [created.id])).toEqual([
+        { kind: 'customer' },
+      ]);
+      expect(await server.query('SELECT content FROM follow_ups WHERE id = $1', [followUp.id])).toEqual([
+        { content: followUp.content },
+      ]);
+      expect(await server.query('SELECT address FROM customers WHERE id = $1', [customerId])).toEqual([
+        { address },
+      ]);
+      const [client] = await server.query(
+        'SELECT last_mutation_id::int AS n FROM sync_clients WHERE user_id = $1',
+        [user.id],
+      );
+      expect(client?.n).toBe(3);
+
+      const detail = await core.handlers['customers.get']({ id: created.id });
+      expect(detail.customer).toMatchObject({ kind: 'customer', name: created.name });
+      expect(detail.customer.version).toBeGreaterThan(0);
+      // The full pull brought what protocol 3 adds: the org's settings and the ownership history.
+      const db = openClientDatabase(file, { migrationsFolder: defaultMigrationsFolder() });
+      try {
+        expect(getRow(db, 'settings', user.orgId)).toMatchObject({ orgId: user.orgId });
+        const [{ n: history } = { n: 0 }] = db
+          .prepare('SELECT count(*) AS n FROM ownership_events')
+          .all() as {
+          n: number;
+        }[];
+        expect(history).toBeGreaterThan(0);
+      } finally {
+        db.close();
+      }
+      const found = await core.handlers['customers.list']({
+        offset: 0,
+        limit: 5,
+        sort: { column: 'name', desc: false },
+        query: '升级前离线',
+      });
+      expect(found.rows.map((r) => r.id)).toEqual([created.id]);
     } finally {
       await core.close();
     }

@@ -27,7 +27,8 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
   login: async (input) => {
     const session = await getApi().call('session.login', input);
     get().resetCustomers();
-    set({ session, sessionState: 'signedIn' });
+    get().resetLeads();
+    set({ session, sessionState: 'signedIn', teamUsers: null, teamUsersError: null, orgSettings: null });
     void get().loadSyncStatus();
   },
   logout: async () => {
@@ -35,9 +36,14 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       await getApi().call('session.logout', {});
     } finally {
       get().resetCustomers();
-      // The next user on this device must not glimpse the previous one's inbox.
+      get().resetLeads();
+      // The next user on this device must not glimpse the previous one's inbox, team or settings.
       set({
         session: null,
+        orgSettings: null,
+        teamUsers: null,
+        teamUsersError: null,
+        toast: null,
         sessionState: 'signedOut',
         syncStatus: null,
         inboxItems: null,

@@ -6,14 +6,18 @@ import { CustomerFormDialog } from './CustomerFormDialog';
 
 /**
  * Captures a new customer into the rep's private sea. Checked as you type with the shared
- * `createCustomerArgs` (minus the id, which the core makes), written locally first, so it works offline.
+ * `createCustomerArgs` (minus the id, which the core makes), with the live duplicate warning under name,
+ * credit code and phone; written locally first, so it works offline.
  */
 export function CreateCustomerDialog({
   onClose,
   onCreated,
+  onClaimed,
 }: {
   onClose: () => void;
   onCreated: (id: string) => void;
+  /** The user claimed the public-sea customer a duplicate warning named instead. */
+  onClaimed: (customerName: string | null) => void;
 }) {
   const { t } = useTranslation();
   const save = async (input: ApiInput<'customers.create'>) => {
@@ -40,6 +44,8 @@ export function CreateCustomerDialog({
       savingLabel={t('customerCreate.submitting')}
       formTestId="customer-create-form"
       submitTestId="customer-create-submit"
+      duplicateCheck={{}}
+      onClaimed={onClaimed}
     />
   );
 }

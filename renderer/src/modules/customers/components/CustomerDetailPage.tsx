@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { ContactRow } from '../../../../../shared/domain/rows';
@@ -8,37 +8,65 @@ import { useErrorText } from '../../../i18n/useErrorText';
 import { Avatar, Badge, Button, EmptyState, Icon, Skeleton } from '../../../ui';
 import { FollowUpTimeline } from '../../followUps/components/FollowUpTimeline';
 import { LogFollowUpDialog, type LoggedFollowUp } from '../../followUps/components/LogFollowUpDialog';
+import type { CustomerOptions } from '../../followUps/hooks/useCustomerOptions';
+import { ConvertLeadDialog } from '../../leads/components/ConvertLeadDialog';
+import { LeadBanner } from '../../leads/components/LeadBanner';
+import { LeadStatusBadge } from '../../leads/components/LeadStatusBadge';
+import { OpportunitiesCard } from '../../opportunities/components/OpportunitiesCard';
+import { useOrgSettings } from '../../settings/hooks/useOrgSettings';
 import { useNow } from '../../shell/hooks/useNow';
+import { inboxReason } from '../../sync/utils/inboxView';
+import { TasksCard } from '../../tasks/components/TasksCard';
 import { useCustomerDetail, type CustomerDetail } from '../hooks/useCustomerDetail';
+import { useRefusal } from '../hooks/useRefusal';
 import { canTransfer } from '../utils/transferForm';
-import { CompanyMark, LevelBadge, StatusBadge } from './CustomerBadges';
 import { AddContactDialog } from './AddContactDialog';
+import { CompanyMark, LevelBadge, StatusBadge } from './CustomerBadges';
 import { EditCustomerDialog } from './EditCustomerDialog';
+import { OwnershipHistory } from './OwnershipHistory';
 import { TransferCustomerDialog } from './TransferCustomerDialog';
 
-/** One customer: who they are, who to talk to, and everything that happened, newest first. */
-export function CustomerDetailPage({ customerId }: { customerId: string }) {
-  const { t } = useTranslation();
+/**
+ * One customer (or lead): who they are, their opportunities, everything that happened (newest first),
+ * what is planned, who to talk to, and who owned them when. A lead shows the same page under a banner
+ * with its status and the way to convert it.
+ */
+export function CustomerDetailPage({ customerId, asLead = false }: { customerId: string; asLead?: boolean }) {
+  const { t, i18n } = useTranslation();
   const errorText = useErrorText();
-  const { navigate, user, invalidate, locale } = useAppStore(
+  const { navigate, user, invalidate, locale, showToast } = useAppStore(
     useShallow((s) => ({
       locale: s.locale,
       navigate: s.navigate,
       user: s.session?.user ?? null,
       invalidate: s.invalidateData,
+      showToast: s.showToast,
     })),
   );
+  const settings = useOrgSettings();
   const { detail, error, loading, reload, addOptimistic } = useCustomerDetail(customerId);
   const [logging, setLogging] = useState(false);
   const [editing, setEditing] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const [addingContact, setAddingContact] = useState(false);
+  const [converting, setConverting] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const options = useMemo<CustomerOptions | undefined>(
+    () => (detail ? { contacts: detail.contacts, opportunities: detail.opportunities } : undefined),
+    [detail],
+  );
 
+  const refusal = useRefusal(customerId);
+  const isLead = detail ? detail.customer.kind === 'lead' : asLead;
   const back = (
-    <button type="button" className="tp-backlink" onClick={() => navigate({ name: 'customers' })}>
+    <button
+      type="button"
+      className="tp-backlink"
+      data-testid="detail-back"
+      onClick={() => navigate(isLead ? { name: 'leads' } : { name: 'customers' })}
+    >
       <Icon name="chevronLeft" size={15} />
-      {t('customer.backToList')}
+      {isLead ? t('lead.backToList') : t('customer.backToList')}
     </button>
   );
 
@@ -46,12 +74,14 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
     return (
       <div className="tp-page">
         {back}
-        {error ? (
+        {error?.code === 'not_found' ? (
+          <NotFound customerId={customerId} onRetry={reload} />
+        ) : error ? (
           <EmptyState
-            icon={error.code === 'not_found' ? 'customers' : 'alert'}
-            tone={error.code === 'not_found' ? 'neutral' : 'danger'}
-            title={error.code === 'not_found' ? t('customer.notFound') : t('customer.loadError')}
-            body={error.code === 'not_found' ? undefined : errorText(error)}
+            icon="alert"
+            tone="danger"
+            title={t('customer.loadError')}
+            body={errorText(error)}
             action={<Button onClick={reload}>{t('common.retry')}</Button>}
             testId="customer-detail-error"
           />
@@ -63,6 +93,13 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
   }
 
   const { customer } = detail;
+  const changed = () => invalidate();
+  const claimed = (name: string | null) => {
+    showToast(name ? t('duplicate.claimedNamed', { customer: name }) : t('duplicate.claimed'), {
+      label: t('nav.sync'),
+      route: { name: 'sync' },
+    });
+  };
   const onSaved = ({ id, input }: LoggedFollowUp) => {
     setLogging(false);
     const at = Date.now();
@@ -70,7 +107,8 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
       id,
       orgId: customer.orgId,
       customerId: customer.id,
-      contactId: null,
+      contactId: input.contactId ?? null,
+      opportunityId: input.opportunityId ?? null,
       authorId: user?.id ?? customer.ownerId ?? customer.id,
       authorName: user?.displayName ?? null,
       type: input.type,
@@ -82,12 +120,15 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
       updatedAt: at,
       version: 0,
       pending: true,
+      editableUntil: at + settings.followUpEditWindowHours * 3_600_000,
+      customerName: null,
+      opportunityName: detail.opportunities.find((o) => o.id === input.opportunityId)?.name ?? null,
     });
     invalidate();
   };
 
   return (
-    <div className="tp-page" data-testid="customer-detail" data-id={customer.id}>
+    <div className="tp-page" data-testid="customer-detail" data-id={customer.id} data-kind={customer.kind}>
       {back}
       <header className="tp-detailhead">
         <CompanyMark name={customer.shortName ?? customer.name} size={48} />
@@ -97,15 +138,26 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
           </h1>
           <div className="tp-detailhead__meta">
             {customer.shortName ? <span className="tp-detailhead__short">{customer.shortName}</span> : null}
-            <LevelBadge level={customer.level} />
-            <StatusBadge status={customer.status} />
+            {isLead ? (
+              <LeadStatusBadge status={customer.leadStatus ?? 'new'} />
+            ) : (
+              <>
+                {customer.level ? <LevelBadge level={customer.level} /> : null}
+                <StatusBadge status={customer.status} />
+              </>
+            )}
             <Badge tone={customer.poolState === 'private' ? 'neutral' : 'violet'}>
               {t(`customer.poolState.${customer.poolState}`)}
             </Badge>
+            {customer.convertedAt ? (
+              <Badge tone="violet" title={formatDateTime(customer.convertedAt, locale)}>
+                {t('lead.convertedOn', { date: formatDate(customer.convertedAt, locale) })}
+              </Badge>
+            ) : null}
           </div>
         </div>
         <div className="tp-detailhead__actions">
-          {canTransfer(user?.role) ? (
+          {canTransfer(user?.role) && !isLead ? (
             <Button icon="transfer" onClick={() => setTransferring(true)} data-testid="transfer-customer">
               {t('transfer.button')}
             </Button>
@@ -118,6 +170,32 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
           </Button>
         </div>
       </header>
+
+      {refusal ? (
+        <div
+          className="tp-banner tp-banner--danger tp-detailnotice"
+          role="alert"
+          data-testid="customer-refused-banner"
+          data-code={refusal.reason.code}
+        >
+          <Icon name="alert" size={16} />
+          <span>
+            <strong>{t('customer.refusedBanner')}</strong> {inboxReason(t, (k) => i18n.exists(k), refusal)}
+          </span>
+          <Button
+            size="sm"
+            icon="inbox"
+            onClick={() => navigate({ name: 'sync' })}
+            data-testid="customer-refused-inbox"
+          >
+            {t('customer.openInbox')}
+          </Button>
+        </div>
+      ) : null}
+
+      {isLead ? (
+        <LeadBanner lead={customer} onChanged={changed} onConvert={() => setConverting(true)} />
+      ) : null}
 
       {notice ? (
         <div
@@ -141,41 +219,75 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
       <BaseInfo detail={detail} />
 
       <div className="tp-detailgrid">
-        <section className="tp-card">
-          <header className="tp-card__header">
-            <h2 className="tp-card__title">
-              {t('customer.timeline')}
-              <span className="tp-card__count">{formatNumber(detail.followUps.length, locale)}</span>
-            </h2>
-          </header>
-          <div className="tp-card__body">
-            <FollowUpTimeline items={detail.followUps} />
-          </div>
-        </section>
-        <section className="tp-card">
-          <header className="tp-card__header">
-            <h2 className="tp-card__title">
-              {t('customer.contacts')}
-              <span className="tp-card__count">{formatNumber(detail.contacts.length, locale)}</span>
-            </h2>
-            <Button
-              variant="ghost"
-              size="sm"
-              icon="plus"
-              onClick={() => setAddingContact(true)}
-              data-testid="add-contact"
-            >
-              {t('contact.add')}
-            </Button>
-          </header>
-          <Contacts contacts={detail.contacts} />
-        </section>
+        <div className="tp-detailgrid__main">
+          {isLead ? null : (
+            <OpportunitiesCard
+              customer={{ id: customer.id, name: customer.shortName ?? customer.name }}
+              opportunities={detail.opportunities}
+              stageChanges={detail.stageChanges}
+              onChanged={changed}
+            />
+          )}
+          <section className="tp-card">
+            <header className="tp-card__header">
+              <h2 className="tp-card__title">
+                <Icon name="clock" size={16} />
+                {t('customer.timeline')}
+                <span className="tp-card__count">{formatNumber(detail.followUps.length, locale)}</span>
+              </h2>
+            </header>
+            <div className="tp-card__body">
+              <FollowUpTimeline items={detail.followUps} options={options} onChanged={changed} />
+            </div>
+          </section>
+        </div>
+        <div className="tp-detailgrid__side">
+          <TasksCard
+            customer={{
+              id: customer.id,
+              name: customer.shortName ?? customer.name,
+              ownerId: customer.ownerId,
+            }}
+            tasks={detail.tasks}
+            options={options ?? { contacts: [], opportunities: [] }}
+            onChanged={changed}
+          />
+          <section className="tp-card">
+            <header className="tp-card__header">
+              <h2 className="tp-card__title">
+                <Icon name="user" size={16} />
+                {t('customer.contacts')}
+                <span className="tp-card__count">{formatNumber(detail.contacts.length, locale)}</span>
+              </h2>
+              <Button
+                variant="ghost"
+                size="sm"
+                icon="plus"
+                onClick={() => setAddingContact(true)}
+                data-testid="add-contact"
+              >
+                {t('contact.add')}
+              </Button>
+            </header>
+            <Contacts contacts={detail.contacts} />
+          </section>
+          <section className="tp-card" data-testid="ownership">
+            <header className="tp-card__header">
+              <h2 className="tp-card__title">
+                <Icon name="history" size={16} />
+                {t('ownership.title')}
+              </h2>
+            </header>
+            <OwnershipHistory items={detail.ownership} />
+          </section>
+        </div>
       </div>
 
       {logging ? (
         <LogFollowUpDialog
           customerId={customer.id}
           customerName={customer.shortName ?? customer.name}
+          options={options}
           onClose={() => setLogging(false)}
           onSaved={onSaved}
         />
@@ -183,12 +295,17 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
       {editing ? (
         <EditCustomerDialog
           customer={customer}
+          checkDuplicates={!isLead}
           onClose={() => setEditing(false)}
           onSaved={() => {
             setEditing(false);
             setNotice(t('customerEdit.saved'));
             // The core wrote the edit locally (with the outbox entry): reload shows it at once.
             invalidate();
+          }}
+          onClaimed={(name) => {
+            setEditing(false);
+            claimed(name);
           }}
         />
       ) : null}
@@ -214,7 +331,71 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
           }}
         />
       ) : null}
+      {converting ? (
+        <ConvertLeadDialog
+          lead={customer}
+          onClose={() => setConverting(false)}
+          onConverted={(id) => {
+            setConverting(false);
+            invalidate();
+            showToast(t('lead.converted', { customer: customer.name }));
+            navigate({ name: 'customer', id });
+          }}
+          onClaimed={(name) => {
+            setConverting(false);
+            claimed(name);
+          }}
+        />
+      ) : null}
     </div>
+  );
+}
+
+/**
+ * A record that is not (or no longer) on this device. When its create was refused by the server (a
+ * duplicate, say), the inbox says why and keeps the values: say so and link there, rather than leaving a
+ * blank page.
+ */
+function NotFound({ customerId, onRetry }: { customerId: string; onRetry: () => void }) {
+  const { t, i18n } = useTranslation();
+  const navigate = useAppStore((s) => s.navigate);
+  const refusal = useRefusal(customerId, true);
+  if (refusal === undefined) return <DetailSkeleton />;
+  if (refusal) {
+    return (
+      <div className="tp-refused" data-testid="customer-refused" data-code={refusal.reason.code}>
+        <EmptyState
+          icon="inbox"
+          tone="danger"
+          title={t('customer.refusedTitle', { name: refusal.rowLabel ?? t('inbox.unknownRecord') })}
+          body={
+            <>
+              <span className="tp-refused__reason">{inboxReason(t, (k) => i18n.exists(k), refusal)}</span>
+              <br />
+              {t('customer.refusedBody')}
+            </>
+          }
+          action={
+            <Button
+              variant="primary"
+              icon="inbox"
+              onClick={() => navigate({ name: 'sync' })}
+              data-testid="customer-refused-inbox"
+            >
+              {t('customer.openInbox')}
+            </Button>
+          }
+        />
+      </div>
+    );
+  }
+  return (
+    <EmptyState
+      icon="customers"
+      title={t('customer.notFound')}
+      action={<Button onClick={onRetry}>{t('common.retry')}</Button>}
+      testId="customer-detail-error"
+    />
   );
 }
 

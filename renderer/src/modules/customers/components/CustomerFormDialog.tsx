@@ -1,10 +1,12 @@
 import { useMemo, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import type { UniqueCustomerField } from '../../../../../shared/domain/uniqueness';
 import { useTranslation } from 'react-i18next';
 import { CUSTOMER_LEVELS, CUSTOMER_STATUSES } from '../../../../../shared/domain/rows';
 import type { AppErrorData } from '../../../../../shared/errors';
 import { toAppErrorData } from '../../../api/apiError';
 import { useErrorText } from '../../../i18n/useErrorText';
 import { useFieldError } from '../../../i18n/useFieldError';
+import { DuplicateOfflineNote, DuplicateWarning } from './DuplicateWarning';
 import {
   Dialog,
   ErrorBanner,
@@ -15,6 +17,8 @@ import {
   ShortcutHint,
   type FieldControlProps,
 } from '../../../ui';
+import { useDuplicateCheck } from '../hooks/useDuplicateCheck';
+import { duplicateHolderOf } from '../utils/duplicates';
 import {
   customerFormFieldOf,
   type CustomerFormErrors,
@@ -51,6 +55,7 @@ export function CustomerFormFields({
   onChange,
   onBlur,
   placeholders = {},
+  below,
 }: {
   fields: readonly CustomerFormField[];
   values: CustomerFormValues;
@@ -58,6 +63,8 @@ export function CustomerFormFields({
   onChange: (f: CustomerFormField, value: string) => void;
   onBlur: (f: CustomerFormField) => void;
   placeholders?: Partial<Record<CustomerFormField, string>>;
+  /** Shown under a field's own message (the duplicate warning of a unique field). */
+  below?: (f: CustomerFormField) => ReactNode;
 }) {
   const { t } = useTranslation();
   const tail = fields.filter((f) => TAIL.includes(f));
@@ -119,6 +126,7 @@ export function CustomerFormFields({
           >
             {(c) => input(f, c)}
           </FormField>
+          {below?.(f)}
         </div>
       ))}
     </div>
@@ -144,6 +152,8 @@ export function CustomerFormDialog<Input>({
   savingLabel,
   formTestId,
   submitTestId,
+  duplicateCheck,
+  onClaimed,
 }: {
   title: string;
   fields: readonly CustomerFormField[];
@@ -160,6 +170,13 @@ export function CustomerFormDialog<Input>({
   savingLabel: string;
   formTestId: string;
   submitTestId: string;
+  /**
+   * Checks name, credit code and phone for duplicates as the user types (uniqueness at capture);
+   * `excludeId` is the customer being edited, which never collides with itself.
+   */
+  duplicateCheck?: { excludeId?: string };
+  /** The user claimed the public-sea customer a duplicate named, instead of saving this one. */
+  onClaimed?: (customerName: string | null) => void;
 }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
@@ -172,6 +189,32 @@ export function CustomerFormDialog<Input>({
 
   const { errors } = useMemo(() => validate(values), [validate, values]);
   const serverField = customerFormFieldOf(serverError?.field);
+  const unique = useMemo(
+    () => ({ name: values.name, creditCode: values.creditCode, phone: values.phone }),
+    [values.name, values.creditCode, values.phone],
+  );
+  const dup = useDuplicateCheck(unique, duplicateCheck?.excludeId, duplicateCheck !== undefined);
+  const below = (f: CustomerFormField): ReactNode => {
+    if (f !== 'name' && f !== 'creditCode' && f !== 'phone') return null;
+    const claimed = (name: string | null) => onClaimed?.(name);
+    const live = dup.byField[f as UniqueCustomerField];
+    // The field's own message already says who holds it after a refused save; only the way out is added.
+    if (serverError?.code === 'duplicate' && serverField === f) {
+      const holder = duplicateHolderOf(serverError.params);
+      return holder?.holder === 'public' && holder.customerId ? (
+        <DuplicateWarning
+          field={f}
+          match={{ ...holder, field: f }}
+          offline={false}
+          onClaimed={claimed}
+          actionOnly
+        />
+      ) : null;
+    }
+    return live ? (
+      <DuplicateWarning field={f} match={live} offline={dup.checkedOnline === false} onClaimed={claimed} />
+    ) : null;
+  };
 
   const errorFor = useFieldError<CustomerFormField>({
     problems: errors,
@@ -245,7 +288,9 @@ export function CustomerFormDialog<Input>({
           onChange={onChange}
           onBlur={(f) => setTouched((tch) => ({ ...tch, [f]: true }))}
           placeholders={placeholders}
+          below={below}
         />
+        {dup.checkedOnline === false ? <DuplicateOfflineNote /> : null}
         <p className="tp-customerform__hint">
           <Icon name="cloud" size={14} />
           {hint}

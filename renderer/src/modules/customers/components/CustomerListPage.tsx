@@ -7,6 +7,7 @@ import { useErrorText } from '../../../i18n/useErrorText';
 import { Button, EmptyState, Icon } from '../../../ui';
 import { InitialSyncProgress } from '../../sync/components/InitialSyncProgress';
 import { PageHeader } from '../../shell/components/PageHeader';
+import { useTeamReps } from '../../team/hooks/useTeamReps';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
 import { CreateCustomerDialog } from './CreateCustomerDialog';
 import { CustomerTable } from './CustomerTable';
@@ -17,25 +18,42 @@ const SEARCH_DEBOUNCE_MS = 250;
 export function CustomerListPage() {
   const { t } = useTranslation();
   const errorText = useErrorText();
-  const { query, total, error, locale, setQuery, navigate, invalidate, initialProgress, epoch, ensure } =
-    useAppStore(
-      useShallow((s) => ({
-        epoch: s.customerEpoch,
-        ensure: s.ensureCustomerRows,
-        query: s.customerQuery,
-        total: s.customerTotal,
-        error: s.customerError,
-        locale: s.locale,
-        setQuery: s.setCustomerQuery,
-        navigate: s.navigate,
-        invalidate: s.invalidateData,
-        initialProgress: s.syncStatus?.initialProgress ?? null,
-      })),
-    );
+  const {
+    query,
+    total,
+    error,
+    locale,
+    setQuery,
+    navigate,
+    invalidate,
+    initialProgress,
+    epoch,
+    ensure,
+    ownerId,
+    setOwnerId,
+    showToast,
+  } = useAppStore(
+    useShallow((s) => ({
+      ownerId: s.customerOwnerId,
+      setOwnerId: s.setCustomerOwnerId,
+      showToast: s.showToast,
+      epoch: s.customerEpoch,
+      ensure: s.ensureCustomerRows,
+      query: s.customerQuery,
+      total: s.customerTotal,
+      error: s.customerError,
+      locale: s.locale,
+      setQuery: s.setCustomerQuery,
+      navigate: s.navigate,
+      invalidate: s.invalidateData,
+      initialProgress: s.syncStatus?.initialProgress ?? null,
+    })),
+  );
   const [text, setText] = useState(query);
   const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
   const searchRef = useRef<HTMLInputElement>(null);
   const [creating, setCreating] = useState(false);
+  const { reps, managerial } = useTeamReps();
 
   useEffect(() => {
     setQuery(debounced.trim());
@@ -66,7 +84,7 @@ export function CustomerListPage() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const searching = query !== '';
+  const searching = query !== '' || ownerId !== null;
   const body = (() => {
     if (error && total === null) {
       return (
@@ -88,7 +106,7 @@ export function CustomerListPage() {
       return (
         <EmptyState
           icon="search"
-          title={t('customers.noMatch', { query })}
+          title={query ? t('customers.noMatch', { query }) : t('customers.noneForOwner')}
           body={t('customers.noMatchBody')}
           testId="customer-list-empty"
         />
@@ -134,6 +152,22 @@ export function CustomerListPage() {
           </span>
         }
       >
+        {managerial ? (
+          <select
+            className="tp-input tp-select tp-filter"
+            data-testid="customer-owner-filter"
+            aria-label={t('customers.ownerFilter')}
+            value={ownerId ?? ''}
+            onChange={(e) => setOwnerId(e.target.value || null)}
+          >
+            <option value="">{t('customers.allOwners')}</option>
+            {reps.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.displayName}
+              </option>
+            ))}
+          </select>
+        ) : null}
         <label className="tp-search">
           <Icon name="search" size={15} />
           <input
@@ -164,6 +198,13 @@ export function CustomerListPage() {
             // Written locally with its outbox entry: the detail (and the list behind it) show it at once.
             invalidate();
             navigate({ name: 'customer', id });
+          }}
+          onClaimed={(name) => {
+            setCreating(false);
+            showToast(name ? t('duplicate.claimedNamed', { customer: name }) : t('duplicate.claimed'), {
+              label: t('nav.sync'),
+              route: { name: 'sync' },
+            });
           }}
         />
       ) : null}

@@ -13,17 +13,22 @@ import { CustomerFormDialog } from './CustomerFormDialog';
 
 /**
  * Edits a customer's base fields. Checked as you type with the shared `updateCustomerArgs` (the schema
- * the core and the server apply), saved locally first; only the changed fields go out, each with the
+ * the core and the server apply) and for duplicates of name, credit code and phone, saved locally first; only the changed fields go out, each with the
  * value this device saw, so the server's field-level merge can tell a colleague's edit from ours.
  */
 export function EditCustomerDialog({
   customer,
   onClose,
   onSaved,
+  onClaimed,
+  checkDuplicates = true,
 }: {
   customer: EditableCustomer;
   onClose: () => void;
   onSaved: () => void;
+  onClaimed: (customerName: string | null) => void;
+  /** Leads are exempt from uniqueness until they are converted. */
+  checkDuplicates?: boolean;
 }) {
   const { t } = useTranslation();
   const validate = useCallback((v: CustomerFormValues) => validateCustomerForm(customer, v), [customer]);
@@ -45,6 +50,8 @@ export function EditCustomerDialog({
       savingLabel={t('common.saving')}
       formTestId="customer-form"
       submitTestId="customer-save"
+      duplicateCheck={checkDuplicates ? { excludeId: customer.id } : undefined}
+      onClaimed={onClaimed}
     />
   );
 }

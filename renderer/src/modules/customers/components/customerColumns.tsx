@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import type { CustomerListItem, CustomerSortColumn } from '../../../../../shared/api/contract';
 import { formatDateTime, formatRelativeTime } from '../../../i18n/format';
 import type { Locale } from '../../../i18n/locale';
-import { Avatar } from '../../../ui';
+import { Avatar, Icon } from '../../../ui';
 import { CompanyMark, LevelBadge, StatusBadge } from './CustomerBadges';
 
 /** The table's column ids; they are also the `sort-<id>` test ids of the headers. */
@@ -46,6 +46,17 @@ export function customerColumns(t: TFunction, locale: Locale, now: number) {
               </span>
               {r.shortName ? <span className="tp-cell-name__short">{r.shortName}</span> : null}
             </div>
+            {r.dueTasks > 0 ? (
+              <span
+                className="tp-cell-due"
+                data-testid="customer-due"
+                data-count={r.dueTasks}
+                title={t('customers.dueTasks', { n: r.dueTasks })}
+              >
+                <Icon name="task" size={11} />
+                {r.dueTasks}
+              </span>
+            ) : null}
           </div>
         );
       },

@@ -18,6 +18,8 @@ import {
 export type CustomersSlice = {
   customerQuery: string;
   customerSort: CustomerSort;
+  /** A manager's view of one rep's customers (null: everyone in scope). */
+  customerOwnerId: string | null;
   /** Changes whenever query or sort change: pages of another list are dropped, not shown. */
   customerListKey: number;
   /** Bumped by `data.changed`: cached pages stay on screen (no flicker) and are refetched. */
@@ -30,6 +32,7 @@ export type CustomersSlice = {
   dataVersion: number;
   setCustomerQuery: (query: string) => void;
   setCustomerSort: (sort: CustomerSort) => void;
+  setCustomerOwnerId: (ownerId: string | null) => void;
   /** Fetches whatever pages covering rows `first..last` are missing or stale. */
   ensureCustomerRows: (first: number, last: number) => void;
   invalidateData: () => void;
@@ -42,7 +45,13 @@ export const createCustomersSlice: StateCreator<AppState, [], [], CustomersSlice
   const inFlight = new Set<string>();
 
   const fetchPage = async (page: number) => {
-    const { customerListKey: listKey, customerEpoch: epoch, customerQuery, customerSort } = get();
+    const {
+      customerListKey: listKey,
+      customerEpoch: epoch,
+      customerQuery,
+      customerSort,
+      customerOwnerId,
+    } = get();
     const key = `${listKey}:${epoch}:${page}`;
     inFlight.add(key);
     try {
@@ -52,6 +61,7 @@ export const createCustomersSlice: StateCreator<AppState, [], [], CustomersSlice
         limit: CUSTOMER_PAGE_SIZE,
         sort: customerSort,
         ...(query ? { query } : {}),
+        ...(customerOwnerId ? { ownerId: customerOwnerId } : {}),
       });
       if (get().customerListKey !== listKey) return;
       set((s) => ({
@@ -78,6 +88,7 @@ export const createCustomersSlice: StateCreator<AppState, [], [], CustomersSlice
   return {
     customerQuery: '',
     customerSort: DEFAULT_CUSTOMER_SORT,
+    customerOwnerId: null,
     customerListKey: 0,
     customerEpoch: 0,
     customerPages: {},
@@ -88,6 +99,9 @@ export const createCustomersSlice: StateCreator<AppState, [], [], CustomersSlice
       if (query !== get().customerQuery) newList({ customerQuery: query });
     },
     setCustomerSort: (sort) => newList({ customerSort: sort }),
+    setCustomerOwnerId: (ownerId) => {
+      if (ownerId !== get().customerOwnerId) newList({ customerOwnerId: ownerId });
+    },
     ensureCustomerRows: (first, last) => {
       const { customerPages, customerEpoch, customerListKey } = get();
       const wanted = pagesForRange(first, last);
@@ -96,6 +110,7 @@ export const createCustomersSlice: StateCreator<AppState, [], [], CustomersSlice
     },
     invalidateData: () =>
       set((s) => ({ customerEpoch: s.customerEpoch + 1, dataVersion: s.dataVersion + 1 })),
-    resetCustomers: () => newList({ customerQuery: '', customerSort: DEFAULT_CUSTOMER_SORT }),
+    resetCustomers: () =>
+      newList({ customerQuery: '', customerSort: DEFAULT_CUSTOMER_SORT, customerOwnerId: null }),
   };
 };

@@ -102,8 +102,11 @@ export function validateNewCustomerForm(v: CustomerFormValues): {
 
 type Issue = { code: string; maximum?: unknown; path: readonly PropertyKey[] };
 
-/** Per form field, the first problem zod found; `depth` is where the field's name sits in the path. */
-function problemsOf(issues: readonly Issue[], depth: number): CustomerFormErrors {
+/**
+ * Per form field, the first problem zod found; `depth` is where the field's name sits in the path (1:
+ * under `set`, as an edit or a lead conversion names them).
+ */
+export function problemsOf(issues: readonly Issue[], depth: number): CustomerFormErrors {
   const errors: CustomerFormErrors = {};
   for (const issue of issues) {
     if (depth === 1 && issue.path[0] !== 'set') continue;

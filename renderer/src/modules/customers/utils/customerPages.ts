@@ -4,7 +4,8 @@ import type { CustomerListItem, CustomerSortColumn } from '../../../../../shared
 export const CUSTOMER_PAGE_SIZE = 100;
 
 /** A fetched page and the data epoch it was read at; an older epoch means "show it, but refetch". */
-export type CustomerPage = { epoch: number; rows: CustomerListItem[] };
+export type ListPage<T> = { epoch: number; rows: T[] };
+export type CustomerPage = ListPage<CustomerListItem>;
 
 export type CustomerSort = { column: CustomerSortColumn; desc: boolean };
 
@@ -28,7 +29,7 @@ export function rowAt(
 /** Pages that must be (re)fetched: missing, or read before the latest change. */
 export function pagesToFetch(
   wanted: readonly number[],
-  pages: Readonly<Record<number, CustomerPage>>,
+  pages: Readonly<Record<number, { epoch: number }>>,
   epoch: number,
   inFlight: ReadonlySet<string>,
   listKey: number,

@@ -1,35 +1,48 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiInput } from '../../../../../shared/api/contract';
-import { FOLLOW_UP_TYPES } from '../../../../../shared/domain/rows';
 import type { AppErrorData } from '../../../../../shared/errors';
 import { toAppErrorData } from '../../../api/apiError';
 import { getApi } from '../../../api/client';
+import { useAppStore } from '../../../app/store';
 import { useErrorText } from '../../../i18n/useErrorText';
-import { Dialog, ErrorBanner, FormField, FormFooter, hasModKey, ShortcutHint } from '../../../ui';
+import { useFieldError } from '../../../i18n/useFieldError';
+import { Dialog, ErrorBanner, FormField, FormFooter, hasModKey, Icon, ShortcutHint } from '../../../ui';
+import { listLabel } from '../../opportunities/utils/stages';
+import { useOrgSettings } from '../../settings/hooks/useOrgSettings';
+import { useCustomerOptions, type CustomerOptions } from '../hooks/useCustomerOptions';
 import {
   emptyFollowUpForm,
   FOLLOW_UP_FORM_FIELDS,
   hasErrors,
   toLogFollowUpInput,
   validateFollowUpForm,
+  type FollowUpFormErrors,
   type FollowUpFormField,
   type FollowUpFormValues,
 } from '../utils/followUpForm';
 
 export type LoggedFollowUp = { id: string; input: ApiInput<'followUps.log'> };
 
-/** Logging a follow-up for a customer already chosen (the detail page's button). */
+/** A planned task the follow-up answers (Today's or the detail page's "Log"). */
+export type CompletedTask = { id: string; title: string; type: string };
+
+/** Logging a follow-up for a customer already chosen (the detail page's button, a task's "Log"). */
 export function LogFollowUpDialog({
   customerId,
   customerName,
   onClose,
   onSaved,
+  completesTask,
+  options,
 }: {
   customerId: string;
   customerName: string;
   onClose: () => void;
   onSaved: (saved: LoggedFollowUp) => void;
+  completesTask?: CompletedTask;
+  /** The customer's contacts and opportunities when the caller has them (else they are read). */
+  options?: CustomerOptions;
 }) {
   const { t } = useTranslation();
   return (
@@ -37,9 +50,16 @@ export function LogFollowUpDialog({
       title={t('followUp.logTitle', { customer: customerName })}
       onClose={onClose}
       closeLabel={t('common.close')}
-      width={600}
+      width={640}
+      testId="followup-dialog"
     >
-      <LogFollowUpForm customerId={customerId} onCancel={onClose} onSaved={onSaved} />
+      <LogFollowUpForm
+        customerId={customerId}
+        onCancel={onClose}
+        onSaved={onSaved}
+        completesTask={completesTask}
+        options={options}
+      />
     </Dialog>
   );
 }
@@ -53,15 +73,80 @@ export function LogFollowUpForm({
   customerId,
   onCancel,
   onSaved,
+  completesTask,
+  options,
 }: {
   customerId: string;
   onCancel: () => void;
   onSaved: (saved: LoggedFollowUp) => void;
+  completesTask?: CompletedTask;
+  options?: CustomerOptions;
+}) {
+  const settings = useOrgSettings();
+  const activeTypes = useMemo(
+    () => settings.followUpTypes.filter((x) => x.active).map((x) => x.key),
+    [settings],
+  );
+  // The form starts once; a settings reload must not reset what the user typed.
+  const [initial] = useState(() =>
+    emptyFollowUpForm(Date.now(), completesTask?.type ?? 'visit', activeTypes),
+  );
+  const save = async (values: FollowUpFormValues) => {
+    const input = toLogFollowUpInput(customerId, values, completesTask?.id ?? null);
+    const { id } = await getApi().call('followUps.log', input);
+    onSaved({ id, input });
+  };
+  return (
+    <FollowUpForm
+      customerId={customerId}
+      initialValues={initial}
+      validate={(v, now) => validateFollowUpForm(customerId, v, now, activeTypes)}
+      save={save}
+      onCancel={onCancel}
+      completesTask={completesTask}
+      options={options}
+      formTestId="followup-form"
+      showNextHint
+    />
+  );
+}
+
+/**
+ * The follow-up form's controls, shared by logging and by the author's correction: type (the org's
+ * active types, plus the entry's own if since retired), contact and opportunity (optional), content,
+ * outcome, when, and the next follow-up date (which plans a task).
+ */
+export function FollowUpForm({
+  customerId,
+  initialValues,
+  validate,
+  save,
+  onCancel,
+  completesTask,
+  options,
+  formTestId,
+  showNextHint = false,
+  showOpportunity = true,
+}: {
+  customerId: string;
+  initialValues: FollowUpFormValues;
+  validate: (values: FollowUpFormValues, now: number) => FollowUpFormErrors;
+  /** Sends the values; throws an `ApiCallError` when the core refuses. */
+  save: (values: FollowUpFormValues) => Promise<void>;
+  onCancel: () => void;
+  completesTask?: CompletedTask;
+  options?: CustomerOptions;
+  formTestId: string;
+  showNextHint?: boolean;
+  showOpportunity?: boolean;
 }) {
   const { t } = useTranslation();
+  const locale = useAppStore((s) => s.locale);
+  const settings = useOrgSettings();
   const contentRef = useRef<HTMLTextAreaElement>(null);
   const errorText = useErrorText();
-  const [values, setValues] = useState<FollowUpFormValues>(() => emptyFollowUpForm(Date.now()));
+  const { contacts, opportunities } = useCustomerOptions(customerId, options);
+  const [values, setValues] = useState<FollowUpFormValues>(initialValues);
   const [touched, setTouched] = useState<Partial<Record<FollowUpFormField, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -69,23 +154,32 @@ export function LogFollowUpForm({
   // The render's clock reading: validation is a pure function of it (the "future" rule needs a now).
   const [now, setNow] = useState(() => Date.now());
 
-  const errors = useMemo(() => validateFollowUpForm(customerId, values, now), [customerId, values, now]);
-  const serverFieldError =
-    serverError?.field && (FOLLOW_UP_FORM_FIELDS as readonly string[]).includes(serverError.field)
-      ? (serverError.field as FollowUpFormField)
+  const errors = useMemo(() => validate(values, now), [validate, values, now]);
+  const serverField =
+    serverError?.field &&
+    (FOLLOW_UP_FORM_FIELDS as readonly string[]).includes(serverError.field.replace(/^set\./, ''))
+      ? (serverError.field.replace(/^set\./, '') as FollowUpFormField)
       : null;
+  const errorFor = useFieldError<FollowUpFormField>({
+    problems: errors,
+    touched,
+    submitted,
+    serverError,
+    serverField,
+  });
 
-  const errorFor = (f: FollowUpFormField): string | null => {
-    const p = errors[f];
-    if (p && (touched[f] || submitted)) return t(`validation.${p.key}`, p.params ?? {});
-    if (serverFieldError === f && serverError) return errorText({ ...serverError, field: undefined });
-    return null;
-  };
+  const typeOptions = settings.followUpTypes.filter((x) => x.active || x.key === initialValues.type);
+  const openOpportunities = opportunities.filter(
+    (o) => o.status === 'open' || o.id === initialValues.opportunityId,
+  );
+  const sortedContacts = [...contacts].sort(
+    (a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.name.localeCompare(b.name, locale),
+  );
 
   const change = (f: FollowUpFormField) => (e: { target: { value: string } }) => {
     setValues((v) => ({ ...v, [f]: e.target.value }));
     setTouched((tch) => ({ ...tch, [f]: true }));
-    if (serverFieldError === f) setServerError(null);
+    if (serverField === f) setServerError(null);
   };
   const blur = (f: FollowUpFormField) => () => setTouched((tch) => ({ ...tch, [f]: true }));
 
@@ -95,7 +189,7 @@ export function LogFollowUpForm({
     const at = Date.now();
     setNow(at);
     setSubmitted(true);
-    const problems = validateFollowUpForm(customerId, values, at);
+    const problems = validate(values, at);
     if (hasErrors(problems)) {
       const first = FOLLOW_UP_FORM_FIELDS.find((f) => problems[f]);
       if (first) document.getElementById(`followup-${first}`)?.focus();
@@ -103,10 +197,8 @@ export function LogFollowUpForm({
     }
     setSaving(true);
     setServerError(null);
-    const input = toLogFollowUpInput(customerId, values);
     try {
-      const { id } = await getApi().call('followUps.log', input);
-      onSaved({ id, input });
+      await save(values);
     } catch (err) {
       setServerError(toAppErrorData(err));
       setSaving(false);
@@ -127,13 +219,26 @@ export function LogFollowUpForm({
   return (
     <form
       className="tp-form"
-      data-testid="followup-form"
+      data-testid={formTestId}
       onSubmit={(e) => void submit(e)}
       onKeyDown={onKeyDown}
       noValidate
     >
-      {serverError && !serverFieldError ? (
+      {serverError && !serverField ? (
         <ErrorBanner message={errorText(serverError)} code={serverError.code} testId="followup-error" />
+      ) : null}
+      {completesTask ? (
+        <div
+          className="tp-followupform__task"
+          data-testid="followup-completes-task"
+          data-id={completesTask.id}
+        >
+          <Icon name="task" size={15} />
+          <span>
+            {t('followUp.completesTask')}
+            <strong>{completesTask.title}</strong>
+          </span>
+        </div>
       ) : null}
       <div className="tp-form__row">
         <FormField name="type" id="followup-type" label={t('followUp.fields.type')} error={errorFor('type')}>
@@ -146,9 +251,9 @@ export function LogFollowUpForm({
               onBlur={blur('type')}
               {...c}
             >
-              {FOLLOW_UP_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {t(`followUp.types.${type}`)}
+              {typeOptions.map((type) => (
+                <option key={type.key} value={type.key}>
+                  {listLabel(settings.followUpTypes, type.key, locale)}
                 </option>
               ))}
             </select>
@@ -172,6 +277,70 @@ export function LogFollowUpForm({
             />
           )}
         </FormField>
+      </div>
+      <div className="tp-form__row">
+        <FormField
+          name="contactId"
+          id="followup-contactId"
+          label={t('followUp.fields.contactId')}
+          optionalLabel={t('followUp.optional')}
+          error={errorFor('contactId')}
+        >
+          {(c) => (
+            <select
+              className="tp-input tp-select"
+              data-testid="followup-contact"
+              value={values.contactId}
+              onChange={change('contactId')}
+              onBlur={blur('contactId')}
+              disabled={sortedContacts.length === 0 && values.contactId === ''}
+              {...c}
+            >
+              <option value="">
+                {sortedContacts.length === 0 ? t('followUp.noContacts') : t('followUp.noContact')}
+              </option>
+              {sortedContacts.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.title ? `${p.name} · ${p.title}` : p.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        {showOpportunity ? (
+          <FormField
+            name="opportunityId"
+            id="followup-opportunityId"
+            label={t('followUp.fields.opportunityId')}
+            optionalLabel={t('followUp.optional')}
+            error={errorFor('opportunityId')}
+          >
+            {(c) => (
+              <select
+                className="tp-input tp-select"
+                data-testid="followup-opportunity"
+                value={values.opportunityId}
+                onChange={change('opportunityId')}
+                onBlur={blur('opportunityId')}
+                disabled={openOpportunities.length === 0 && values.opportunityId === ''}
+                {...c}
+              >
+                <option value="">
+                  {openOpportunities.length === 0
+                    ? t('followUp.noOpportunities')
+                    : t('followUp.noOpportunity')}
+                </option>
+                {openOpportunities.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
+        ) : (
+          <span />
+        )}
       </div>
       <FormField
         name="content"
@@ -219,6 +388,7 @@ export function LogFollowUpForm({
           id="followup-nextFollowUpAt"
           label={t('followUp.fields.nextFollowUpAt')}
           optionalLabel={t('followUp.optional')}
+          hint={showNextHint ? t('followUp.nextHint') : undefined}
           error={errorFor('nextFollowUpAt')}
         >
           {(c) => (

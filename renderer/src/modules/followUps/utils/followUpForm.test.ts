@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import type { FollowUpItem } from '../../../../../shared/api/contract';
 import {
   emptyFollowUpForm,
+  followUpFormValues,
   toLogFollowUpInput,
+  validateFollowUpEdit,
   validateFollowUpForm,
   type FollowUpFormValues,
 } from './followUpForm';
 import { sortTimeline } from './timeline';
 
 const customerId = '0190eafa-4bc7-7ee4-8714-3543b5ed0b85';
+const otherId = '0190eafa-4bc7-7ee4-8714-3543b5ed0b86';
+const oppId = '0190eafa-4bc7-7ee4-8714-3543b5ed0b87';
+const taskId = '0190eafa-4bc7-7ee4-8714-3543b5ed0b88';
 const now = new Date(2025, 4, 8, 14, 30).getTime();
 const valid: FollowUpFormValues = {
   type: 'visit',
@@ -15,6 +21,8 @@ const valid: FollowUpFormValues = {
   outcome: '',
   occurredAt: '2025-05-08T10:00',
   nextFollowUpAt: '',
+  contactId: '',
+  opportunityId: '',
 };
 
 describe('validateFollowUpForm (the shared logFollowUpInput schema)', () => {
@@ -71,12 +79,89 @@ describe('validateFollowUpForm (the shared logFollowUpInput schema)', () => {
   it('builds the followUps.log input', () => {
     expect(toLogFollowUpInput(customerId, { ...valid, nextFollowUpAt: '2025-05-09' })).toEqual({
       customerId,
+      contactId: null,
+      opportunityId: null,
       type: 'visit',
       content: valid.content,
       outcome: '',
       occurredAt: new Date(2025, 4, 8, 10, 0).getTime(),
       nextFollowUpAt: new Date(2025, 4, 9, 23, 59, 59, 999).getTime(),
+      completesTaskId: null,
     });
+  });
+
+  it('carries the contact, the opportunity and the task it completes', () => {
+    const input = toLogFollowUpInput(
+      customerId,
+      { ...valid, contactId: otherId, opportunityId: oppId },
+      taskId,
+    );
+    expect(input).toMatchObject({ contactId: otherId, opportunityId: oppId, completesTaskId: taskId });
+    expect(validateFollowUpForm(customerId, { ...valid, contactId: otherId }, now)).toEqual({});
+  });
+
+  it('offers the org’s active types only', () => {
+    expect(validateFollowUpForm(customerId, { ...valid, type: 'fax' }, now, ['visit', 'call'])).toEqual({
+      type: { key: 'chooseOne' },
+    });
+    expect(emptyFollowUpForm(now, 'visit', ['call', 'email']).type).toBe('call');
+    expect(emptyFollowUpForm(now, 'email', ['call', 'email']).type).toBe('email');
+  });
+});
+
+describe('validateFollowUpEdit (the shared updateFollowUpArgs)', () => {
+  const item: FollowUpItem = {
+    id: taskId,
+    orgId: customerId,
+    customerId,
+    contactId: null,
+    opportunityId: null,
+    authorId: customerId,
+    type: 'visit',
+    content: '拜访了采购部',
+    outcome: null,
+    occurredAt: new Date(2025, 4, 8, 10, 0, 30).getTime(),
+    nextFollowUpAt: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    authorName: '张伟',
+    pending: false,
+    editableUntil: now + 3_600_000,
+    customerName: null,
+    opportunityName: null,
+  };
+
+  it('starts from the entry and has nothing to send unchanged', () => {
+    const values = followUpFormValues(item);
+    expect(values.occurredAt).toBe('2025-05-08T10:00');
+    expect(validateFollowUpEdit(item, values, now)).toEqual({ errors: {}, input: null, changed: false });
+  });
+
+  it('sends only the changed fields', () => {
+    const values = {
+      ...followUpFormValues(item),
+      content: '拜访了采购部和财务部',
+      nextFollowUpAt: '2025-05-12',
+    };
+    expect(validateFollowUpEdit(item, values, now).input).toEqual({
+      id: item.id,
+      customerId,
+      set: {
+        content: '拜访了采购部和财务部',
+        nextFollowUpAt: new Date(2025, 4, 12, 23, 59, 59, 999).getTime(),
+      },
+    });
+  });
+
+  it('keeps the rules: content required, next not before the follow-up', () => {
+    const { errors, input } = validateFollowUpEdit(
+      item,
+      { ...followUpFormValues(item), content: ' ', nextFollowUpAt: '2025-05-01' },
+      now,
+    );
+    expect(input).toBeNull();
+    expect(errors).toEqual({ content: { key: 'required' }, nextFollowUpAt: { key: 'nextBeforeOccurred' } });
   });
 });
 
@@ -86,8 +171,12 @@ describe('sortTimeline', () => {
       orgId: customerId,
       customerId,
       contactId: null,
+      opportunityId: null,
       authorId: customerId,
       authorName: null,
+      editableUntil: null,
+      customerName: null,
+      opportunityName: null,
       type: 'call' as const,
       content: 'c',
       outcome: null,

@@ -1,19 +1,32 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
-import { navSection, type Route } from '../../../app/routes';
+import { navSection, type NavSection, type Route } from '../../../app/routes';
 import { useAppStore } from '../../../app/store';
 import { formatNumber } from '../../../i18n/format';
 import { Avatar, Icon, isModShortcut, Logo, modKeyLabel, Toast, type IconName } from '../../../ui';
 import { QuickLogDialog, type QuickLogged } from '../../followUps/components/QuickLogDialog';
 import { SyncIndicator } from '../../sync/components/SyncIndicator';
 import { inboxCount } from '../../sync/utils/syncView';
+import type { SessionUser } from '../../../../../shared/sync/protocol';
 import { LanguageSwitch } from './LanguageSwitch';
 
-const NAV: { section: 'today' | 'customers' | 'sync'; route: Route; icon: IconName }[] = [
+type NavItem = {
+  section: NavSection;
+  route: Route;
+  icon: IconName;
+  /** Who sees it (everyone when absent). */
+  roles?: readonly SessionUser['role'][];
+};
+
+const NAV: readonly NavItem[] = [
   { section: 'today', route: { name: 'today' }, icon: 'today' },
   { section: 'customers', route: { name: 'customers' }, icon: 'customers' },
+  { section: 'leads', route: { name: 'leads' }, icon: 'lead' },
+  { section: 'pipeline', route: { name: 'pipeline' }, icon: 'pipeline' },
+  { section: 'followUps', route: { name: 'followUps' }, icon: 'feed', roles: ['manager', 'admin'] },
   { section: 'sync', route: { name: 'sync' }, icon: 'sync' },
+  { section: 'settings', route: { name: 'settings' }, icon: 'settings', roles: ['admin'] },
 ];
 
 /**
@@ -25,8 +38,13 @@ export const QUICK_LOG_KEY = 'K';
 /** The frame around every signed-in screen: navigation on the left, who/sync/language on top. */
 export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
-  const { navigate, invalidate } = useAppStore(
-    useShallow((s) => ({ navigate: s.navigate, invalidate: s.invalidateData })),
+  const { navigate, invalidate, toast, dismissToast } = useAppStore(
+    useShallow((s) => ({
+      navigate: s.navigate,
+      invalidate: s.invalidateData,
+      toast: s.toast,
+      dismissToast: s.dismissToast,
+    })),
   );
   const [quickLog, setQuickLog] = useState(false);
   const [logged, setLogged] = useState<QuickLogged | null>(null);
@@ -81,6 +99,29 @@ export function AppShell({ children }: { children: ReactNode }) {
         >
           {t('quickLog.saved', { customer: logged.customer.shortName ?? logged.customer.name })}
         </Toast>
+      ) : toast ? (
+        <Toast
+          key={toast.id}
+          testId="app-toast"
+          onClose={dismissToast}
+          closeLabel={t('common.close')}
+          action={
+            toast.action ? (
+              <button
+                type="button"
+                className="tp-toast__action"
+                onClick={() => {
+                  if (toast.action) navigate(toast.action.route);
+                  dismissToast();
+                }}
+              >
+                {toast.action.label}
+              </button>
+            ) : undefined
+          }
+        >
+          {toast.message}
+        </Toast>
       ) : null}
     </div>
   );
@@ -88,8 +129,9 @@ export function AppShell({ children }: { children: ReactNode }) {
 
 function Sidebar() {
   const { t } = useTranslation();
-  const { route, navigate, pending, inbox, serverUrl, locale } = useAppStore(
+  const { route, navigate, pending, inbox, serverUrl, locale, role } = useAppStore(
     useShallow((s) => ({
+      role: s.session?.user.role,
       route: s.route,
       locale: s.locale,
       navigate: s.navigate,
@@ -106,31 +148,33 @@ function Sidebar() {
       </div>
       <div className="tp-sidebar__section">{t('nav.workspace')}</div>
       <ul className="tp-sidebar__nav">
-        {NAV.map((item) => (
-          <li key={item.section}>
-            <button
-              type="button"
-              className={active === item.section ? 'tp-navitem tp-navitem--active' : 'tp-navitem'}
-              data-testid={`nav-${item.section}`}
-              aria-current={active === item.section ? 'page' : undefined}
-              onClick={() => navigate(item.route)}
-            >
-              <Icon name={item.icon} size={17} />
-              <span>{t(`nav.${item.section}`)}</span>
-              {item.section === 'sync' && inbox > 0 ? (
-                // Entries waiting for a decision matter more than a queue that drains by itself.
-                <span
-                  className="tp-navitem__count tp-navitem__count--alert"
-                  title={t('sync.inboxBadge', { count: inbox })}
-                >
-                  {formatNumber(inbox, locale)}
-                </span>
-              ) : item.section === 'sync' && pending > 0 ? (
-                <span className="tp-navitem__count">{formatNumber(pending, locale)}</span>
-              ) : null}
-            </button>
-          </li>
-        ))}
+        {NAV.filter((item) => !item.roles || (role !== undefined && item.roles.includes(role))).map(
+          (item) => (
+            <li key={item.section}>
+              <button
+                type="button"
+                className={active === item.section ? 'tp-navitem tp-navitem--active' : 'tp-navitem'}
+                data-testid={`nav-${item.section}`}
+                aria-current={active === item.section ? 'page' : undefined}
+                onClick={() => navigate(item.route)}
+              >
+                <Icon name={item.icon} size={17} />
+                <span>{t(`nav.${item.section}`)}</span>
+                {item.section === 'sync' && inbox > 0 ? (
+                  // Entries waiting for a decision matter more than a queue that drains by itself.
+                  <span
+                    className="tp-navitem__count tp-navitem__count--alert"
+                    title={t('sync.inboxBadge', { count: inbox })}
+                  >
+                    {formatNumber(inbox, locale)}
+                  </span>
+                ) : item.section === 'sync' && pending > 0 ? (
+                  <span className="tp-navitem__count">{formatNumber(pending, locale)}</span>
+                ) : null}
+              </button>
+            </li>
+          ),
+        )}
       </ul>
       <div className="tp-sidebar__footer" title={serverUrl}>
         <Icon name="server" size={14} />

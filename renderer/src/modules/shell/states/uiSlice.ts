@@ -1,22 +1,35 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from '../../../app/store';
-import { parseRoute, routeToHash, type Route } from '../../../app/routes';
+import { DEFAULT_ROUTE, parseRoute, routeToHash, type Route } from '../../../app/routes';
 import { i18n } from '../../../i18n';
 import { LOCALE_STORAGE_KEY, readStoredLocale, type Locale } from '../../../i18n/locale';
+
+/** A short confirmation that outlives the dialog or screen that caused it ("已转为客户"). */
+export type AppToast = {
+  /** Distinguishes two toasts with the same text, so the second one restarts the timer. */
+  id: number;
+  message: string;
+  /** A button in the toast that opens a screen ("查看客户"). */
+  action?: { label: string; route: Route };
+};
 
 export type UiSlice = {
   locale: Locale;
   route: Route;
+  toast: AppToast | null;
   /** Changes the language at once everywhere and keeps the choice for the next start. */
   setLocale: (locale: Locale) => void;
   navigate: (route: Route) => void;
   /** Called when the location hash changes (back/forward, typed URL). */
   syncRouteFromHash: () => void;
+  showToast: (message: string, action?: AppToast['action']) => void;
+  dismissToast: () => void;
 };
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
   locale: readStoredLocale(typeof localStorage === 'undefined' ? undefined : localStorage),
-  route: typeof location === 'undefined' ? { name: 'customers' } : parseRoute(location.hash),
+  route: typeof location === 'undefined' ? DEFAULT_ROUTE : parseRoute(location.hash),
+  toast: null,
   setLocale: (locale) => {
     try {
       localStorage.setItem(LOCALE_STORAGE_KEY, locale);
@@ -36,4 +49,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
     const route = parseRoute(location.hash);
     if (routeToHash(route) !== routeToHash(get().route)) set({ route });
   },
+  showToast: (message, action) =>
+    set((s) => ({ toast: { id: (s.toast?.id ?? 0) + 1, message, ...(action ? { action } : {}) } })),
+  dismissToast: () => set({ toast: null }),
 });

@@ -96,6 +96,7 @@ const ACTION_VIEW: Record<
   applyMine: { testId: 'inbox-apply-mine', icon: 'check', variant: 'primary' },
   keepTheirs: { testId: 'inbox-keep-theirs', icon: 'undo', variant: 'secondary' },
   discard: { testId: 'inbox-discard', icon: 'trash', variant: 'ghost' },
+  claim: { testId: 'inbox-claim', icon: 'claim', variant: 'primary' },
 };
 
 function InboxEntry({ item }: { item: InboxItem }) {
@@ -229,7 +230,11 @@ function InboxEntry({ item }: { item: InboxItem }) {
               onClick={() => void resolve(item.id, action)}
               data-testid={view.testId}
             >
-              {action === 'applyMine' && !conflict ? t('inbox.retry') : t(`inbox.${action}`)}
+              {action === 'applyMine' && !conflict
+                ? t('inbox.retry')
+                : action === 'claim'
+                  ? t('inbox.claimInstead')
+                  : t(`inbox.${action}`)}
             </Button>
           );
         })}

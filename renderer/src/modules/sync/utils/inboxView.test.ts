@@ -6,10 +6,12 @@ import type { Locale } from '../../../i18n/locale';
 import {
   formatFieldValue,
   inboxActions,
+  inboxClaimCustomerId,
   inboxCustomerId,
   inboxReason,
   inboxValueRows,
   mutationLabel,
+  refusalFor,
 } from './inboxView';
 
 function translator(lng: Locale): { t: TFunction; exists: (key: string) => boolean } {
@@ -112,7 +114,67 @@ describe('inbox entries', () => {
   it('name the mutation in words, or by its name when this build does not know it', () => {
     expect(mutationLabel(zh.t, zh.exists, 'updateCustomer')).toBe('修改客户资料');
     expect(mutationLabel(en.t, en.exists, 'logFollowUp')).toBe('Follow-up');
-    expect(mutationLabel(en.t, en.exists, 'claimCustomer')).toBe('claimCustomer');
+    expect(mutationLabel(en.t, en.exists, 'claimCustomer')).toBe('Claim a customer');
+    expect(mutationLabel(en.t, en.exists, 'mergeCustomers')).toBe('mergeCustomers');
+  });
+});
+
+describe('a capture refused as a duplicate', () => {
+  const publicId = '0b3c1f9e-6f5d-4c55-9a39-1f2a3b4c5d6f';
+  const refusedCreate: InboxItem = {
+    id: 'r-2',
+    kind: 'rejection',
+    mutationName: 'createCustomer',
+    table: 'customers',
+    rowId: customerId,
+    rowLabel: '上海恒瑞精密机械有限公司',
+    field: null,
+    mine: null,
+    theirs: null,
+    args: { id: customerId, name: '上海恒瑞精密机械有限公司', phone: '021-6888 8888', creditCode: null },
+    reason: {
+      code: 'duplicate',
+      message: 'name: a customer with this name exists',
+      field: 'name',
+      params: { holder: 'public', customerId: publicId, customerName: '上海恒瑞精密机械有限公司' },
+    },
+    at: Date.UTC(2025, 4, 8, 8, 0),
+  };
+
+  it('offers to claim the public-sea customer instead, or to discard; never a retry', () => {
+    expect(inboxActions(refusedCreate)).toEqual(['claim', 'discard']);
+    expect(inboxClaimCustomerId(refusedCreate)).toBe(publicId);
+    const owned = {
+      ...refusedCreate,
+      reason: { ...refusedCreate.reason, params: { holder: 'user', holderName: '王芳' } },
+    };
+    expect(inboxActions(owned)).toEqual(['discard']);
+    expect(inboxClaimCustomerId(owned)).toBeNull();
+  });
+
+  it('names the holder, and keeps the values the user typed', () => {
+    expect(inboxReason(zh.t, zh.exists, refusedCreate)).toBe('客户名称：该客户在公海中，可以直接领取');
+    const owned = {
+      ...refusedCreate,
+      reason: { ...refusedCreate.reason, params: { holder: 'user', holderName: '王芳' } },
+    };
+    expect(inboxReason(en.t, en.exists, owned)).toBe('Name: Owned by 王芳');
+    expect(inboxValueRows(refusedCreate).map((r) => r.field)).toEqual(['name', 'phone']);
+  });
+
+  it('explains a vanished customer by its refused create', () => {
+    expect(refusalFor([rejectedFollowUp, refusedCreate], customerId)?.id).toBe('r-2');
+    expect(refusalFor([conflict], customerId)).toBeNull();
+    expect(refusalFor([refusedCreate], publicId)).toBeNull();
+  });
+
+  it('shows a lead’s person met as its own rows', () => {
+    const lead = {
+      ...refusedCreate,
+      mutationName: 'createLead',
+      args: { id: customerId, name: '云栖', contact: { name: '李娜', phone: '13800138000' } },
+    };
+    expect(inboxValueRows(lead).map((r) => r.field)).toEqual(['name', 'contact.name', 'contact.phone']);
   });
 });
 

@@ -4,9 +4,11 @@ import {
   CUSTOMER_LEVELS,
   CUSTOMER_STATUSES,
   FOLLOW_UP_TYPES,
+  LEAD_STATUSES,
   POOL_STATES,
 } from '../../../../../shared/domain/rows';
 import { describeError } from '../../../i18n/errors';
+import { claimableCustomerId, duplicateHolderOf } from '../../customers/utils/duplicates';
 import { formatDateTime, formatNumber } from '../../../i18n/format';
 import type { Locale } from '../../../i18n/locale';
 
@@ -16,11 +18,22 @@ import type { Locale } from '../../../i18n/locale';
  */
 
 /**
- * A conflict can take my value, keep theirs or be dropped; a rejection can only be retried ("apply mine"
- * re-issues it) or dropped: there is no "their" value to keep.
+ * A conflict can take my value, keep theirs or be dropped; a rejection can be retried ("apply mine"
+ * re-issues it) or dropped: there is no "their" value to keep. A capture refused as a duplicate would be
+ * refused again: it is dropped, or, when the customer waits in the public sea, claimed instead.
  */
 export function inboxActions(item: InboxItem): readonly InboxAction[] {
-  return item.kind === 'conflict' ? ['applyMine', 'keepTheirs', 'discard'] : ['applyMine', 'discard'];
+  if (item.kind === 'conflict') return ['applyMine', 'keepTheirs', 'discard'];
+  if (item.reason.code === 'duplicate') {
+    return inboxClaimCustomerId(item) ? ['claim', 'discard'] : ['discard'];
+  }
+  return ['applyMine', 'discard'];
+}
+
+/** The public-sea customer a duplicate refusal names, which the user may claim instead. */
+export function inboxClaimCustomerId(item: InboxItem): string | null {
+  if (item.kind !== 'rejection' || item.reason.code !== 'duplicate') return null;
+  return claimableCustomerId(duplicateHolderOf(item.reason.params));
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
@@ -29,13 +42,30 @@ function asRecord(value: unknown): Record<string, unknown> | null {
     : null;
 }
 
+/** Mutations whose `id` argument is the customers row itself. */
+const CUSTOMER_ROW_MUTATIONS = new Set(['createCustomer', 'updateCustomer', 'createLead', 'convertLead']);
+
 /** The customer an entry concerns, to link to: the row itself, or the customer a follow-up was for. */
 export function inboxCustomerId(item: InboxItem): string | null {
   if (item.table === 'customers' && item.rowId) return item.rowId;
   const args = asRecord(item.args);
   if (typeof args?.customerId === 'string') return args.customerId;
-  if (item.mutationName === 'updateCustomer' && typeof args?.id === 'string') return args.id;
+  if (CUSTOMER_ROW_MUTATIONS.has(item.mutationName) && typeof args?.id === 'string') {
+    return args.id;
+  }
   return null;
+}
+
+/**
+ * The refusal that explains why a record this device wrote is gone (a customer whose create the server
+ * refused, as a duplicate say): the newest rejection about it, if any.
+ */
+export function refusalFor(items: readonly InboxItem[], recordId: string): InboxItem | null {
+  return (
+    [...items]
+      .filter((item) => item.kind === 'rejection' && inboxCustomerId(item) === recordId)
+      .sort((a, b) => b.at - a.at)[0] ?? null
+  );
 }
 
 /** One line of the side-by-side comparison; `theirs` is absent for a rejection (nothing stands instead). */
@@ -46,6 +76,15 @@ export type InboxValueRow = { field: string; mine: unknown } & (
 /** Ids and merge bookkeeping mean nothing to a user; every other argument is a value they typed. */
 function isShownArg(key: string): boolean {
   return key !== 'id' && key !== 'base' && !key.endsWith('Id');
+}
+
+/** A nested value the user typed (a lead's person met) as `contact.name` rows beside the others. */
+function flatten(source: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(source).flatMap(([key, value]): [string, unknown][] => {
+    const nested = asRecord(value);
+    if (!nested || key === 'base' || key === 'attrs') return [[key, value]];
+    return Object.entries(nested).map(([k, v]): [string, unknown] => [`${key}.${k}`, v]);
+  });
 }
 
 /**
@@ -59,7 +98,7 @@ export function inboxValueRows(item: InboxItem): InboxValueRow[] {
   const args = asRecord(item.args);
   const source = asRecord(args?.set) ?? args;
   const rows: InboxValueRow[] = source
-    ? Object.entries(source)
+    ? flatten(source)
         // A blank the user left blank is not something they "submitted"; it would only be noise.
         .filter(([key, value]) => isShownArg(key) && value !== undefined && value !== null && value !== '')
         .map(([field, mine]) => ({ field, mine, hasTheirs: false }))
@@ -83,6 +122,8 @@ export function formatFieldValue(t: TFunction, locale: Locale, field: string, va
       return t(`customer.poolState.${value}`);
     if (field === 'type' && (FOLLOW_UP_TYPES as readonly string[]).includes(value))
       return t(`followUp.types.${value}`);
+    if (field === 'leadStatus' && (LEAD_STATUSES as readonly string[]).includes(value))
+      return t(`lead.status.${value}`);
     return value;
   }
   if (typeof value === 'number') {
@@ -112,6 +153,10 @@ export function mutationLabel(t: TFunction, exists: (key: string) => boolean, na
  */
 export function inboxReason(t: TFunction, exists: (key: string) => boolean, item: InboxItem): string {
   if (item.kind === 'conflict') return t('inbox.reasons.conflictEdited');
+  // A duplicate names its holder ("客户名称：已由 张伟 负责"): the generic sentence says who.
+  if (item.reason.code === 'duplicate' && duplicateHolderOf(item.reason.params)) {
+    return describeError(t, exists, item.reason);
+  }
   const key = `inbox.reasons.${item.reason.code}`;
   if (item.reason.code !== 'validation' && exists(key)) return t(key, item.reason.params ?? {});
   return describeError(t, exists, item.reason);

@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { newId } from '../../../../shared/ids';
+import { makeTempDir, migrationsUpTo, testCustomer, testUser } from '../testing';
+import { listCustomers } from './customers';
+import { findLocalDuplicates } from './duplicates';
+import { replayPendingMutations } from './effects';
+import { getMeta } from './meta';
+import { defaultMigrationsFolder, openClientDatabase } from './open';
+import { allPendingMutations } from './outbox';
+import { clearSyncedTables, getRow } from './rows';
+
+/**
+ * Migration 0002_working_day (protocol 3) on a device that synced with protocol 2: new tables and
+ * columns, the pull cursor forgotten (the next pull is a full one, which brings the new tables) while the
+ * outbox and the inbox stay, and the local index (search, unique keys, counts) built from the rows it
+ * already holds, so search and the duplicate check work offline before that pull.
+ */
+describe('migration 0002_working_day', () => {
+  const temp = makeTempDir();
+  afterAll(() => temp.remove());
+
+  it('keeps the outbox, forgets the cursor, and indexes the customers the device holds', () => {
+    const file = join(temp.dir, 'protocol2.db');
+    const old = openClientDatabase(file, {
+      migrationsFolder: migrationsUpTo(temp.dir, '0001_inbox_conflicts'),
+    });
+    expect(old.prepare(`SELECT name FROM sqlite_master WHERE name = 'tasks'`).get()).toBeUndefined();
+    const rep = testUser();
+    old
+      .prepare(
+        `INSERT INTO users (id, org_id, team_id, username, display_name, role, active, version)
+       VALUES (?, ?, NULL, ?, ?, 'rep', 1, 3)`,
+      )
+      .run(rep.id, rep.orgId, rep.username, rep.displayName);
+    const held = testCustomer({
+      name: '上海浦东恒瑞精密机械有限公司',
+      phone: '13800138000',
+      ownerId: rep.id,
+    });
+    const insertCustomer = old.prepare(
+      `INSERT INTO customers (id, org_id, name, short_name, credit_code, industry, region, address, phone, website,
+         source, status, level, owner_id, pool_state, claimed_at, last_follow_up_at, last_deal_at, attrs, created_at,
+         updated_at, version)
+       VALUES (@id, @orgId, @name, @shortName, NULL, NULL, NULL, NULL, @phone, NULL, NULL, 'active', NULL, @ownerId,
+         'private', NULL, NULL, NULL, '{}', 1, 1, 7)`,
+    );
+    insertCustomer.run(held);
+    // A customer created offline with protocol 2: its recorded insert has no kind (nor lead columns).
+    const pendingId = newId();
+    const {
+      kind: _k,
+      leadStatus: _l,
+      convertedAt: _c,
+      ...protocol2Row
+    } = testCustomer({
+      id: pendingId,
+      name: '杭州新宇网络科技有限公司',
+      shortName: '新宇',
+      phone: null,
+      ownerId: rep.id,
+      version: 0,
+    });
+    insertCustomer.run(protocol2Row);
+    const insertOutbox = old.prepare(
+      'INSERT INTO outbox (seq, name, args, effects, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    insertOutbox.run(
+      5,
+      'createCustomer',
+      JSON.stringify({ id: pendingId, name: protocol2Row.name }),
+      JSON.stringify([{ kind: 'insert', table: 'customers', row: protocol2Row }]),
+      1,
+    );
+    insertOutbox.run(
+      6,
+      'updateCustomer',
+      JSON.stringify({ id: held.id, set: { level: 'A' }, base: { level: null } }),
+      JSON.stringify([
+        { kind: 'update', table: 'customers', id: held.id, set: { level: 'A', updatedAt: 2 } },
+      ]),
+      2,
+    );
+    old.prepare(`INSERT INTO meta (key, value) VALUES ('cursor', '{"v":42}'), ('pull_round', '{}')`).run();
+    const clientId = getMeta(old, 'client_id');
+    old.close();
+
+    const db = openClientDatabase(file, { migrationsFolder: defaultMigrationsFolder() });
+    try {
+      expect(getMeta(db, 'cursor')).toBeUndefined();
+      expect(getMeta(db, 'pull_round')).toBeUndefined();
+      expect(getMeta(db, 'client_id')).toBe(clientId);
+      expect(allPendingMutations(db).map((m) => [m.seq, m.name])).toEqual([
+        [5, 'createCustomer'],
+        [6, 'updateCustomer'],
+      ]);
+      expect(getRow(db, 'customers', held.id)).toMatchObject({ kind: 'customer', leadStatus: null });
+      const page = (query?: string) =>
+        listCustomers(db, {
+          offset: 0,
+          limit: 10,
+          sort: { column: 'name', desc: false },
+          ...(query ? { query } : {}),
+        });
+      expect(page().total).toBe(2);
+      expect(page('恒瑞').rows.map((r) => r.id)).toEqual([held.id]);
+      expect(page('新宇').rows.map((r) => r.id)).toEqual([pendingId]);
+      expect(findLocalDuplicates(db, { phone: '138 0013 8000' }, { userId: rep.id })).toMatchObject([
+        { field: 'phone', holder: 'self', customerId: held.id },
+      ]);
+
+      // The full pull that follows starts with `clear` and replays the outbox over what it brings: the
+      // protocol-2 insert gets the column defaults and is visible (and searchable) throughout.
+      db.transaction(() => {
+        clearSyncedTables(db);
+        replayPendingMutations(db);
+      })();
+      expect(getRow(db, 'customers', pendingId)).toMatchObject({ kind: 'customer', version: 0 });
+      expect(page().total).toBe(1);
+      expect(page('新宇').rows.map((r) => r.id)).toEqual([pendingId]);
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * How the server finds the mutator of a pushed mutation and the rows it reads: the push (both paths) and
+ * the pull's re-fetch after a refusal share it.
+ */
+import { AppError } from '../../../shared/errors';
+import {
+  getMutation,
+  isMutationName,
+  PROTOCOL_2_MUTATIONS,
+  type MutationDef,
+  type ReadSpec,
+  type Reads,
+} from '../../../shared/mutations';
+
+/** The first protocol that has every mutation (PROTOCOL_2_MUTATIONS are the ones protocol 2 had). */
+const PROTOCOL_3 = 3;
+
+/**
+ * The mutator a device may run under its protocol: an unknown name is a `bad_request`; a mutation newer
+ * than the device's protocol (a protocol-2 app cannot have made one — an app downgraded over a
+ * protocol-3 outbox can) is refused as `upgrade_required`, so its author is told to update.
+ */
+export function resolveMutation(name: string, protocolVersion: number): MutationDef<string, unknown, Reads> {
+  if (!isMutationName(name)) {
+    throw new AppError('bad_request', `name: unknown mutation "${name}"`, { field: 'name' });
+  }
+  if (protocolVersion < PROTOCOL_3 && !PROTOCOL_2_MUTATIONS.has(name)) {
+    throw new AppError(
+      'upgrade_required',
+      `name: ${name} needs protocol ${PROTOCOL_3} (this device speaks ${protocolVersion}); update Tidepool to sync it`,
+      { field: 'name', params: { min: PROTOCOL_3 } },
+    );
+  }
+  return getMutation(name);
+}
+
+/** The rows a mutation asks for, without the reads its arguments do not call for (`undefined` specs). */
+export function definedReads(reads: Reads): [string, ReadSpec][] {
+  return Object.entries(reads).filter((e): e is [string, ReadSpec] => e[1] !== undefined);
+}
