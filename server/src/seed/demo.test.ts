@@ -232,7 +232,7 @@ describe('demo seed', () => {
     expect(history).toHaveLength(2120);
     for (const h of history) {
       const reasons = h.reasons as string[];
-      expect(reasons[0]).toBe('initial assignment');
+      expect(reasons[0]).toBe('初始分配');
       expect(['user', 'rule']).toContain((h.actors as string[])[0]);
       expect(h.last_to).toBe(h.owner_id);
       expect(h.last_pool).toBe(h.pool_state);

@@ -412,7 +412,7 @@ function history(
 }
 
 /** The reason of every seeded customer's first history row. */
-const INITIAL_ASSIGNMENT = 'initial assignment';
+const INITIAL_ASSIGNMENT = '初始分配';
 
 /**
  * One customer: a private one of a rep (with, one time in five, an opportunity and its history), or
