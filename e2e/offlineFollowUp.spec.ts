@@ -1,108 +1,90 @@
-import { expect, test } from '@playwright/test';
-import { ARTIFACTS, openDevice } from './support/devices';
+import { ARTIFACTS } from './support/devices';
 import { AppShell } from './pages/appShell';
 import { CustomerDetailPage } from './pages/customerDetailPage';
 import { CustomersPage } from './pages/customersPage';
 import { LoginPage } from './pages/loginPage';
-import { createScratchDatabase, startClientHost, startSyncServer } from './support/processes';
+import { expect, test } from './support/world';
 
 test('a rep logs a follow-up offline; it reaches the server and the manager once back online', async ({
-  browser,
+  world,
 }) => {
-  const db = await createScratchDatabase();
-  const server = await startSyncServer({ databaseUrl: db.url, demoCustomers: 300 });
-  const repHost = await startClientHost({ serverUrl: server.url });
-  const managerHost = await startClientHost({ serverUrl: server.url });
-  try {
-    const rep = await openDevice(browser, repHost, server.url, 'zhangwei');
-    const repShell = new AppShell(rep);
-    await repShell.expectOnline(true);
-    await repShell.expectPending(0);
-    await rep.screenshot({ path: `${ARTIFACTS}/customer-list.zh-CN.png` });
+  await world.start({ demoCustomers: 300 });
+  const { db, server } = world;
+  const rep = (await world.device('zhangwei')).page;
+  const repShell = new AppShell(rep);
+  await repShell.expectOnline(true);
+  await repShell.expectPending(0);
+  await rep.screenshot({ path: `${ARTIFACTS}/customer-list.zh-CN.png` });
 
-    const manager = await openDevice(browser, managerHost, server.url, 'wangfang');
+  const manager = (await world.device('wangfang')).page;
 
-    // The network goes away: the sync server stops.
-    await server.stop();
+  // The network goes away: the sync server stops.
+  await server.stop();
 
-    const customers = new CustomersPage(rep);
-    const customerName = await customers.openFirst();
-    const detail = new CustomerDetailPage(rep);
-    const before = await detail.followUps.count();
+  const customers = new CustomersPage(rep);
+  const customerName = await customers.openFirst();
+  const detail = new CustomerDetailPage(rep);
+  const before = await detail.followUps.count();
 
-    // Bad input is refused inline, naming the field, and nothing is queued.
-    await detail.openFollowUpForm();
-    await detail.submitFollowUp();
-    await expect(rep.getByTestId('error-content')).toBeVisible();
-    await repShell.expectPending(0);
+  // Bad input is refused inline, naming the field, and nothing is queued.
+  await detail.openFollowUpForm();
+  await detail.submitFollowUp();
+  await expect(rep.getByTestId('error-content')).toBeVisible();
+  await repShell.expectPending(0);
 
-    const content = `E2E 现场拜访：客户确认下周安排样机试用 ${Date.now()}`;
-    await detail.fillFollowUp({
-      type: 'visit',
-      content,
-      outcome: '意向明确',
-      nextFollowUpDate: '2030-01-15',
-    });
-    await rep.screenshot({ path: `${ARTIFACTS}/follow-up-form.zh-CN.png` });
-    await detail.submitFollowUp();
+  const content = `E2E 现场拜访：客户确认下周安排样机试用 ${Date.now()}`;
+  await detail.fillFollowUp({
+    type: 'visit',
+    content,
+    outcome: '意向明确',
+    nextFollowUpDate: '2030-01-15',
+  });
+  await rep.screenshot({ path: `${ARTIFACTS}/follow-up-form.zh-CN.png` });
+  await detail.submitFollowUp();
 
-    // It shows at once, marked pending, and the indicator counts it while offline.
-    await expect(detail.followUp(content)).toBeVisible();
-    await expect(detail.followUp(content)).toHaveAttribute('data-pending', 'true');
-    await expect(detail.followUps).toHaveCount(before + 1);
-    await repShell.expectPending(1);
-    await repShell.expectOnline(false);
+  // It shows at once, marked pending, and the indicator counts it while offline.
+  await expect(detail.followUp(content)).toBeVisible();
+  await expect(detail.followUp(content)).toHaveAttribute('data-pending', 'true');
+  await expect(detail.followUps).toHaveCount(before + 1);
+  await repShell.expectPending(1);
+  await repShell.expectOnline(false);
 
-    // The server comes back: the agent retries by itself and the queue drains.
-    await server.start();
-    await repShell.expectPending(0);
-    await repShell.expectOnline(true);
-    await expect(detail.followUp(content)).toHaveAttribute('data-pending', 'false');
+  // The server comes back: the agent retries by itself and the queue drains.
+  await server.start();
+  await repShell.expectPending(0);
+  await repShell.expectOnline(true);
+  await expect(detail.followUp(content)).toHaveAttribute('data-pending', 'false');
 
-    const stored = await db.query(
-      `SELECT f.content, f.type, u.username, c.name AS customer, c.last_follow_up_at
-         FROM follow_ups f JOIN users u ON u.id = f.author_id JOIN customers c ON c.id = f.customer_id
-        WHERE f.content = $1`,
-      [content],
-    );
-    expect(stored.rows).toHaveLength(1);
-    expect(stored.rows[0]).toMatchObject({ type: 'visit', username: 'zhangwei', customer: customerName });
+  const stored = await db.query(
+    `SELECT f.content, f.type, u.username, c.name AS customer, c.last_follow_up_at
+       FROM follow_ups f JOIN users u ON u.id = f.author_id JOIN customers c ON c.id = f.customer_id
+      WHERE f.content = $1`,
+    [content],
+  );
+  expect(stored.rows).toHaveLength(1);
+  expect(stored.rows[0]).toMatchObject({ type: 'visit', username: 'zhangwei', customer: customerName });
 
-    // The manager's device gets it on its next sync.
-    const managerShell = new AppShell(manager);
-    await managerShell.syncNow();
-    await managerShell.expectPending(0);
-    const managerCustomers = new CustomersPage(manager);
-    await managerCustomers.open(customerName);
-    await expect(new CustomerDetailPage(manager).followUp(content)).toBeVisible();
+  // The manager's device gets it on its next sync.
+  const managerShell = new AppShell(manager);
+  await managerShell.syncNow();
+  await managerShell.expectPending(0);
+  const managerCustomers = new CustomersPage(manager);
+  await managerCustomers.open(customerName);
+  await expect(new CustomerDetailPage(manager).followUp(content)).toBeVisible();
 
-    // English reads naturally too.
-    await rep.getByTestId('lang-switch').click();
-    await repShell.goToCustomers();
-    await customers.waitForRows();
-    await rep.screenshot({ path: `${ARTIFACTS}/customer-list.en.png` });
-  } finally {
-    await repHost.stop();
-    await managerHost.stop();
-    await server.stop();
-    await db.drop();
-  }
+  // English reads naturally too.
+  await rep.getByTestId('lang-switch').click();
+  await repShell.goToCustomers();
+  await customers.waitForRows();
+  await rep.screenshot({ path: `${ARTIFACTS}/customer-list.en.png` });
 });
 
-test('a wrong password is refused with a clear message', async ({ browser }) => {
-  const db = await createScratchDatabase();
-  const server = await startSyncServer({ databaseUrl: db.url, demoCustomers: 20 });
-  const host = await startClientHost({ serverUrl: server.url });
-  try {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(host.url);
-    const login = new LoginPage(page);
-    await login.login(server.url, 'zhangwei', 'wrong-password');
-    await login.expectError();
-    await expect(page.getByTestId('customer-table')).toHaveCount(0);
-  } finally {
-    await host.stop();
-    await server.stop();
-    await db.drop();
-  }
+test('a wrong password is refused with a clear message', async ({ world }) => {
+  await world.start({ demoCustomers: 20 });
+  const { page, serverUrl } = await world.app();
+  const login = new LoginPage(page);
+  await login.login(serverUrl, 'zhangwei', 'wrong-password');
+  await login.expectError();
+  await expect(page.getByTestId('customer-table')).toHaveCount(0);
+  await expect(page.getByTestId('today-page')).toHaveCount(0);
 });

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { CustomerForm } from './customerForm';
 
 /** The private-sea customer list (virtualised table, sorted and paged by the client core). */
 export class CustomersPage {
@@ -10,6 +11,11 @@ export class CustomersPage {
 
   get rows(): Locator {
     return this.page.getByTestId('customer-row');
+  }
+
+  /** The rows whose text contains `name` (search first: the table renders only what is on screen). */
+  rowsNamed(name: string): Locator {
+    return this.rows.filter({ hasText: name });
   }
 
   async waitForRows(): Promise<void> {
@@ -35,9 +41,17 @@ export class CustomersPage {
 
   async open(name: string): Promise<void> {
     await this.search(name);
-    const row = this.rows.filter({ hasText: name }).first();
+    const row = this.rowsNamed(name).first();
     await expect(row).toBeVisible();
     await row.click();
     await expect(this.page.getByTestId('customer-name')).toHaveText(name);
+  }
+
+  /** Opens the new-customer form from the list's button. */
+  async openNewCustomerForm(): Promise<CustomerForm> {
+    await this.page.getByTestId('new-customer').click();
+    const form = new CustomerForm(this.page, 'customer-create-form');
+    await expect(form.root).toBeVisible();
+    return form;
   }
 }
