@@ -4,7 +4,9 @@ import {
   currencyDigits,
   formatCountdown,
   formatDayHeading,
+  formatDateCompact,
   formatDueDay,
+  formatDueTime,
   formatMoney,
   formatMoneyCompact,
   formatPercent,
@@ -146,13 +148,29 @@ describe('due days', () => {
 
   it('says today, tomorrow, in n days and ago in both languages', () => {
     expect(formatDueDay(endOf(2025, 4, 8), now, 'zh-CN')).toBe('今天');
-    expect(formatDueDay(endOf(2025, 4, 9), now, 'en')).toBe('tomorrow');
+    expect(formatDueDay(endOf(2025, 4, 9), now, 'en')).toBe('Tomorrow');
     expect(formatDueDay(endOf(2025, 4, 11), now, 'zh-CN')).toBe('3天后');
     expect(formatDueDay(endOf(2025, 4, 5), now, 'en')).toBe('3 days ago');
+    expect(formatDueDay(endOf(2025, 4, 8), now, 'en')).toBe('Today');
   });
 
   it('adds the time when a task is planned at a time of day', () => {
-    expect(formatDueDay(new Date(2025, 4, 9, 14, 0).getTime(), now, 'en')).toBe('tomorrow 2:00 PM');
+    expect(formatDueDay(new Date(2025, 4, 9, 14, 0).getTime(), now, 'en')).toBe('Tomorrow · 2:00 PM');
+    expect(formatDueDay(new Date(2025, 4, 4, 15, 0).getTime(), now, 'en')).toBe('4 days ago · 3:00 PM');
+    expect(formatDueDay(new Date(2025, 4, 10, 10, 0).getTime(), now, 'en')).toBe('In 2 days · 10:00 AM');
+    expect(formatDueDay(new Date(2025, 4, 4, 15, 0).getTime(), now, 'zh-CN')).toBe('4天前 15:00');
+    expect(formatDueDay(new Date(2025, 4, 8, 6, 18).getTime(), now, 'zh-CN')).toBe('今天 06:18');
+  });
+
+  it('gives only the time under a day heading, none for a task due by the end of the day', () => {
+    expect(formatDueTime(new Date(2025, 4, 9, 14, 0).getTime(), 'en')).toBe('2:00 PM');
+    expect(formatDueTime(new Date(2025, 4, 9, 14, 0).getTime(), 'zh-CN')).toBe('14:00');
+    expect(formatDueTime(endOf(2025, 4, 9), 'en')).toBeNull();
+  });
+
+  it('formats a compact date for table cells', () => {
+    expect(formatDateCompact(new Date(2026, 10, 15).getTime(), 'zh-CN')).toBe('2026/11/15');
+    expect(formatDateCompact(new Date(2026, 10, 15).getTime(), 'en')).toBe('Nov 15, 2026');
   });
 
   it('uses a date beyond two weeks', () => {

@@ -57,6 +57,19 @@ export function formatDate(at: number, locale: Locale): string {
   return cached(`d:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium' })).format(at);
 }
 
+/**
+ * A date for a narrow table cell: "2025/05/08" / "May 8, 2025" (the medium Chinese form, "2025年5月8日",
+ * is too wide for a date column).
+ */
+export function formatDateCompact(at: number, locale: Locale): string {
+  return locale === 'en'
+    ? formatDate(at, locale)
+    : cached(
+        `dc:${locale}`,
+        () => new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit' }),
+      ).format(at);
+}
+
 /** "2025/5/8 14:30" / "May 8, 2025, 2:30 PM". */
 export function formatDateTime(at: number, locale: Locale): string {
   return cached(
@@ -187,9 +200,22 @@ export function calendarDaysBetween(now: number, at: number): number {
   return Math.round((startOfDay(at) - startOfDay(now)) / DAY);
 }
 
+/** A due instant at 23:59 means "some time that day" (a task planned by date only): no time is shown. */
+function isEndOfDay(at: number): boolean {
+  const d = new Date(at);
+  return d.getHours() === 23 && d.getMinutes() === 59;
+}
+
+/** "Today" for "today": English labels stand alone in a row, so they start with a capital. */
+function capitalize(text: string, locale: Locale): string {
+  return locale === 'en' ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}
+
 /**
  * When something is due, by calendar day: "今天" / "明天" / "3天后" / "昨天" / "2 days ago" (whole days,
- * as a rep plans them), with the time when it is not the end of the day (a planned 14:00 call).
+ * as a rep plans them), with the time when it is not the end of the day (a planned 14:00 call): "今天 14:00",
+ * "4天前 15:00" / "Today · 2:00 PM", "4 days ago · 3:00 PM" (the dot keeps "in 2 days 10:00 AM" from
+ * reading as one phrase). English labels start with a capital.
  */
 export function formatDueDay(at: number, now: number, locale: Locale): string {
   const rtf = cached(`rtf:${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
@@ -199,10 +225,20 @@ export function formatDueDay(at: number, now: number, locale: Locale): string {
     cached(`md:${locale}`, () => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' })).format(
       at,
     );
-  const day = Math.abs(days) < 14 ? rtf.format(days, 'day') : sameYear ? monthDay() : formatDate(at, locale);
-  const d = new Date(at);
-  const endOfDay = d.getHours() === 23 && d.getMinutes() === 59;
-  return endOfDay ? day : `${day} ${formatTime(at, locale)}`;
+  const day = capitalize(
+    Math.abs(days) < 14 ? rtf.format(days, 'day') : sameYear ? monthDay() : formatDate(at, locale),
+    locale,
+  );
+  if (isEndOfDay(at)) return day;
+  return `${day}${locale === 'en' ? ' · ' : ' '}${formatTime(at, locale)}`;
+}
+
+/**
+ * Only the time of a due instant ("14:00" / "2:00 PM"), for a list under a heading that already names the
+ * day; null when it is due by the end of the day (no time of day was planned).
+ */
+export function formatDueTime(at: number, locale: Locale): string | null {
+  return isEndOfDay(at) ? null : formatTime(at, locale);
 }
 
 /** "5月8日 周四" / "Thu, May 8": a day heading in a list of upcoming days. */

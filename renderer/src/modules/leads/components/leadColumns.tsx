@@ -1,7 +1,7 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import type { TFunction } from 'i18next';
 import type { LeadListItem } from '../../../../../shared/api/contract';
-import { formatDate, formatDateTime, formatRelativeTime } from '../../../i18n/format';
+import { formatDateCompact, formatDateTime, formatRelativeTime } from '../../../i18n/format';
 import type { Locale } from '../../../i18n/locale';
 import { Avatar } from '../../../ui';
 import { CompanyMark } from '../../customers/components/CustomerBadges';
@@ -12,7 +12,7 @@ export type LeadColumnId =
   'name' | 'contact' | 'phone' | 'source' | 'status' | 'owner' | 'lastFollowUpAt' | 'createdAt';
 
 export const LEAD_GRID_TEMPLATE =
-  'minmax(220px, 2.4fr) minmax(96px, 1fr) 136px minmax(90px, .9fr) 112px minmax(96px, .9fr) 112px 120px';
+  'minmax(220px, 2.4fr) minmax(96px, 1fr) 136px minmax(90px, .9fr) 112px minmax(96px, .9fr) 112px 128px';
 
 const col = createColumnHelper<LeadListItem>();
 
@@ -94,7 +94,11 @@ export function leadColumns(t: TFunction, locale: Locale, now: number) {
     col.accessor('createdAt', {
       id: 'createdAt',
       header: () => t('lead.columns.createdAt'),
-      cell: (c) => <span className="tp-cell-time">{formatDate(c.getValue(), locale)}</span>,
+      cell: (c) => (
+        <span className="tp-cell-time" title={formatDateTime(c.getValue(), locale)}>
+          {formatDateCompact(c.getValue(), locale)}
+        </span>
+      ),
     }),
   ];
 }

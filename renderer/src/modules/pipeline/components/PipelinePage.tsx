@@ -22,6 +22,7 @@ import { PageHeader } from '../../shell/components/PageHeader';
 import { useNow } from '../../shell/hooks/useNow';
 import { useTeamReps } from '../../team/hooks/useTeamReps';
 import { usePipeline } from '../hooks/usePipeline';
+import { useScrollEdges } from '../hooks/useScrollEdges';
 import { pipelineColumns, sumByCurrency, type CurrencyTotal, type PipelineColumn } from '../utils/pipeline';
 
 /** A closed column shows this many of its most recent cards; the count and total cover them all. */
@@ -48,6 +49,7 @@ export function PipelinePage() {
   const [moveError, setMoveError] = useState<{ name: string; error: AppErrorData } | null>(null);
   const [dragging, setDragging] = useState<string | null>(null);
   const [over, setOver] = useState<string | null>(null);
+  const [boardRef, edges] = useScrollEdges<HTMLDivElement>();
   const move = useStageMove({
     onMoving: (o, stage) => moveLocally(o.id, stage),
     onDone: () => {
@@ -149,36 +151,40 @@ export function PipelinePage() {
                 {t('pipeline.empty')}
               </p>
             ) : null}
-            <div className="tp-board" data-testid="pipeline-board" role="list">
-              {columns.map((col) => (
-                <Column
-                  key={col.stage.key}
-                  column={col}
-                  dropTarget={over === col.stage.key}
-                  draggingId={dragging}
-                  showOwner={managerial && ownerId === null}
-                  busyId={move.busyId}
-                  onDragOver={(e) => {
-                    if (!dragging) return;
-                    e.preventDefault();
-                    e.dataTransfer.dropEffect = 'move';
-                    if (over !== col.stage.key) setOver(col.stage.key);
-                  }}
-                  onDragLeave={() => setOver((cur) => (cur === col.stage.key ? null : cur))}
-                  onDrop={(e) => onDrop(e, col.stage.key)}
-                  onDragStart={(e, o) => {
-                    e.dataTransfer.setData(DRAG_TYPE, o.id);
-                    e.dataTransfer.setData('text/plain', o.id);
-                    e.dataTransfer.effectAllowed = 'move';
-                    setDragging(o.id);
-                  }}
-                  onDragEnd={() => {
-                    setDragging(null);
-                    setOver(null);
-                  }}
-                  onMove={request}
-                />
-              ))}
+            <div
+              className={`tp-boardframe${edges.start ? ' tp-boardframe--more-start' : ''}${edges.end ? ' tp-boardframe--more-end' : ''}`}
+            >
+              <div className="tp-board" data-testid="pipeline-board" role="list" ref={boardRef}>
+                {columns.map((col) => (
+                  <Column
+                    key={col.stage.key}
+                    column={col}
+                    dropTarget={over === col.stage.key}
+                    draggingId={dragging}
+                    showOwner={managerial && ownerId === null}
+                    busyId={move.busyId}
+                    onDragOver={(e) => {
+                      if (!dragging) return;
+                      e.preventDefault();
+                      e.dataTransfer.dropEffect = 'move';
+                      if (over !== col.stage.key) setOver(col.stage.key);
+                    }}
+                    onDragLeave={() => setOver((cur) => (cur === col.stage.key ? null : cur))}
+                    onDrop={(e) => onDrop(e, col.stage.key)}
+                    onDragStart={(e, o) => {
+                      e.dataTransfer.setData(DRAG_TYPE, o.id);
+                      e.dataTransfer.setData('text/plain', o.id);
+                      e.dataTransfer.effectAllowed = 'move';
+                      setDragging(o.id);
+                    }}
+                    onDragEnd={() => {
+                      setDragging(null);
+                      setOver(null);
+                    }}
+                    onMove={request}
+                  />
+                ))}
+              </div>
             </div>
           </>
         )}

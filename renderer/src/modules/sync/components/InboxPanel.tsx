@@ -12,6 +12,7 @@ import {
   formatFieldValue,
   inboxActions,
   inboxCustomerId,
+  inboxRecordMissing,
   inboxReason,
   inboxValueRows,
   isMonoField,
@@ -149,7 +150,11 @@ function InboxEntry({ item }: { item: InboxItem }) {
         ) : (
           <span className="tp-inboxitem__record" data-testid="inbox-record">
             {label}
-            {customerId ? <span className="tp-inboxitem__gone">{t('inbox.recordGone')}</span> : null}
+            {customerId ? (
+              <span className="tp-inboxitem__gone" data-missing={inboxRecordMissing(item)}>
+                {inboxRecordMissing(item) === 'notSaved' ? t('inbox.recordNotSaved') : t('inbox.recordGone')}
+              </span>
+            ) : null}
           </span>
         )}
         <time

@@ -101,7 +101,7 @@ export function SyncIndicator() {
       >
         <Icon name="arrowUp" size={12} />
         <span data-testid="sync-pending">{pending}</span>
-        <span className="tp-syncind__pendinglabel">{t('sync.pending')}</span>
+        <span className="tp-syncind__pendinglabel">{t('sync.pendingInline')}</span>
       </span>
       {inbox > 0 ? (
         <button

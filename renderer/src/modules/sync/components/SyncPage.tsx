@@ -7,7 +7,7 @@ import { useErrorText } from '../../../i18n/useErrorText';
 import { Badge, Button, Icon, type IconName } from '../../../ui';
 import { PageHeader } from '../../shell/components/PageHeader';
 import { useNow } from '../../shell/hooks/useNow';
-import { inboxCount, syncHealth } from '../utils/syncView';
+import { inboxCount, syncHealth, syncStatusLine } from '../utils/syncView';
 import { INBOX_ANCHOR_ID, InboxPanel } from './InboxPanel';
 import { InitialSyncProgress } from './InitialSyncProgress';
 
@@ -29,6 +29,7 @@ export function SyncPage() {
   );
   const health = syncHealth(status);
   const inbox = inboxCount(status);
+  const line = syncStatusLine(status);
   const when = (at: number | null | undefined) =>
     at ? (
       <span title={formatDateTime(at, locale)}>
@@ -40,7 +41,7 @@ export function SyncPage() {
     );
 
   return (
-    <div className="tp-page tp-page--narrow">
+    <div className="tp-page tp-syncpage" data-testid="sync-page">
       <PageHeader
         title={t('sync.title')}
         subtitle={t('sync.explainOffline')}
@@ -103,17 +104,26 @@ export function SyncPage() {
           <Row label={t('sync.nextRetry')}>
             {status?.nextRetryAt ? when(status.nextRetryAt) : <span className="tp-muted">—</span>}
           </Row>
-          <Row label={t('sync.lastError')}>
-            {status?.lastError ? (
-              <span className="tp-danger-text" title={status.lastError.message}>
-                {errorText(status.lastError)}
+          <Row label={t('sync.status')}>
+            {line ? (
+              <span className={`tp-syncline tp-syncline--${line.tone}`} data-testid="sync-page-status">
+                <Icon
+                  name={line.tone === 'success' ? 'check' : line.tone === 'warning' ? 'inbox' : 'sync'}
+                  size={14}
+                />
+                {t(line.key, { count: line.count })}
               </span>
             ) : (
-              <span className="tp-success-text">
-                <Icon name="check" size={14} /> {status && status.pending === 0 ? t('sync.allSynced') : '—'}
-              </span>
+              <span className="tp-muted">—</span>
             )}
           </Row>
+          {status?.lastError ? (
+            <Row label={t('sync.lastError')}>
+              <span className="tp-danger-text" title={status.lastError.message} data-testid="sync-page-error">
+                {errorText(status.lastError)}
+              </span>
+            </Row>
+          ) : null}
         </dl>
       </section>
 

@@ -8,6 +8,7 @@ import {
   inboxActions,
   inboxClaimCustomerId,
   inboxCustomerId,
+  inboxRecordMissing,
   inboxReason,
   inboxValueRows,
   mutationLabel,
@@ -74,6 +75,15 @@ describe('inbox entries', () => {
     expect(inboxCustomerId(conflict)).toBe(customerId);
     expect(inboxCustomerId(rejectedFollowUp)).toBe(customerId);
     expect(inboxCustomerId({ ...rejectedFollowUp, args: null, table: null, rowId: null })).toBeNull();
+  });
+
+  it('say a refused create was never saved, and any other missing record left the private sea', () => {
+    for (const mutationName of ['createCustomer', 'createLead', 'convertLead']) {
+      expect(inboxRecordMissing({ ...rejectedFollowUp, mutationName, table: 'customers' })).toBe('notSaved');
+    }
+    expect(inboxRecordMissing(rejectedFollowUp)).toBe('gone');
+    expect(inboxRecordMissing({ ...conflict, mutationName: 'createCustomer' })).toBe('gone');
+    expect(en.t('inbox.recordNotSaved')).toBe('Not saved: the server refused it');
   });
 
   it('put mine beside theirs for a conflict', () => {

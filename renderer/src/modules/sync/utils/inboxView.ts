@@ -56,6 +56,17 @@ export function inboxCustomerId(item: InboxItem): string | null {
   return null;
 }
 
+/** Mutations that create the customers row: refused, the record was never saved on the server. */
+const CREATE_MUTATIONS = new Set(['createCustomer', 'createLead', 'convertLead']);
+
+/**
+ * Why an entry's record can no longer be opened: 'notSaved' when the server refused the change that
+ * created it (it never existed there: "not saved", not "no longer in your private sea"), else 'gone'.
+ */
+export function inboxRecordMissing(item: InboxItem): 'notSaved' | 'gone' {
+  return item.kind === 'rejection' && CREATE_MUTATIONS.has(item.mutationName) ? 'notSaved' : 'gone';
+}
+
 /**
  * The refusal that explains why a record this device wrote is gone (a customer whose create the server
  * refused, as a duplicate say): the newest rejection about it, if any.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../../../shared/api/contract';
-import { inboxCount, initialProgressView, syncHealth } from './syncView';
+import { inboxCount, initialProgressView, syncHealth, syncStatusLine } from './syncView';
 
 const calm: SyncStatus = {
   online: true,
@@ -40,6 +40,26 @@ describe('inboxCount', () => {
   it('adds conflicts and rejections', () => {
     expect(inboxCount({ ...calm, conflicts: 2, rejected: 1 })).toBe(3);
     expect(inboxCount(null)).toBe(0);
+  });
+});
+
+describe('syncStatusLine', () => {
+  it('never says "all synced" while the inbox holds conflicts or refused changes', () => {
+    expect(syncStatusLine({ ...calm, rejected: 2 })).toEqual({
+      key: 'sync.statusInbox',
+      count: 2,
+      tone: 'warning',
+    });
+    expect(syncStatusLine({ ...calm, conflicts: 1, rejected: 1 })?.count).toBe(2);
+  });
+
+  it('says what waits, or that everything is synced', () => {
+    expect(syncStatusLine(calm)).toEqual({ key: 'sync.allSynced', count: 0, tone: 'success' });
+    expect(syncStatusLine({ ...calm, pending: 3 })?.key).toBe('sync.statusPending');
+    expect(syncStatusLine({ ...calm, online: false, pending: 3 })?.key).toBe('sync.statusOfflinePending');
+    expect(syncStatusLine({ ...calm, online: false })?.key).toBe('sync.statusOffline');
+    expect(syncStatusLine({ ...calm, syncing: true, rejected: 1 })?.key).toBe('sync.syncing');
+    expect(syncStatusLine(null)).toBeNull();
   });
 });
 

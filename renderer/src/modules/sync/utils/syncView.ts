@@ -22,6 +22,38 @@ export function inboxCount(status: SyncStatus | null): number {
   return (status?.conflicts ?? 0) + (status?.rejected ?? 0);
 }
 
+/** The Sync page's one-line status: what the sync is doing, or what waits, as a translation key. */
+export type SyncStatusLine = {
+  key:
+    | 'sync.syncing'
+    | 'sync.statusOffline'
+    | 'sync.statusOfflinePending'
+    | 'sync.statusInbox'
+    | 'sync.statusPending'
+    | 'sync.allSynced';
+  count: number;
+  tone: 'neutral' | 'warning' | 'success';
+};
+
+/**
+ * What the status card says besides the last error (shown on its own row, only when there is one):
+ * syncing; offline (with what waits); entries in the inbox waiting for a decision (never "all synced"
+ * while the inbox holds refused changes); changes waiting to go up; else all synced.
+ */
+export function syncStatusLine(status: SyncStatus | null): SyncStatusLine | null {
+  if (!status) return null;
+  const inbox = inboxCount(status);
+  if (status.syncing) return { key: 'sync.syncing', count: status.pending, tone: 'neutral' };
+  if (!status.online) {
+    return status.pending > 0
+      ? { key: 'sync.statusOfflinePending', count: status.pending, tone: 'neutral' }
+      : { key: 'sync.statusOffline', count: 0, tone: 'neutral' };
+  }
+  if (inbox > 0) return { key: 'sync.statusInbox', count: inbox, tone: 'warning' };
+  if (status.pending > 0) return { key: 'sync.statusPending', count: status.pending, tone: 'neutral' };
+  return { key: 'sync.allSynced', count: 0, tone: 'success' };
+}
+
 /** A first sync as a progress bar shows it: `fraction` is null while the server has not said the total. */
 export type InitialProgressView = { received: number; total: number | null; fraction: number | null };
 

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { TaskItem } from '../../../../../shared/api/contract';
 import { recordRoute } from '../../../app/routes';
 import { useAppStore } from '../../../app/store';
-import { formatDateTime, formatDueDay } from '../../../i18n/format';
+import { formatDateTime, formatDueDay, formatDueTime } from '../../../i18n/format';
 import { Badge, Button, Icon } from '../../../ui';
 import { followUpIcon } from '../../followUps/components/FollowUpTimeline';
 import { listLabel } from '../../opportunities/utils/stages';
@@ -12,25 +12,37 @@ import { taskBucket } from '../utils/taskView';
 
 /**
  * Planned follow-ups as rows: what (type and title), for whom (the customer, a link), when (relative, red
- * once overdue), and the two ways out: "Log" (completes it) and cancel.
+ * once overdue), and the two ways out: "Log" (completes it) and cancel. Under a heading that names the day
+ * (Today's upcoming days), `due="time"` shows only the time. The row wraps (title above, due and actions
+ * below) when the list is narrow, as in a customer's side card.
  */
 export function TaskList({
   tasks,
   onLog,
   onCancel,
   showCustomer = true,
+  due = 'day',
   testId,
 }: {
   tasks: readonly TaskItem[];
   onLog: (task: TaskItem) => void;
   onCancel: (task: TaskItem) => void;
   showCustomer?: boolean;
+  /** 'day': "Tomorrow · 2:00 PM"; 'time': "2:00 PM" (the day is named around the list). */
+  due?: 'day' | 'time';
   testId?: string;
 }) {
   return (
     <ul className="tp-tasklist" data-testid={testId}>
       {tasks.map((task) => (
-        <TaskRow key={task.id} task={task} onLog={onLog} onCancel={onCancel} showCustomer={showCustomer} />
+        <TaskRow
+          key={task.id}
+          task={task}
+          onLog={onLog}
+          onCancel={onCancel}
+          showCustomer={showCustomer}
+          due={due}
+        />
       ))}
     </ul>
   );
@@ -41,11 +53,13 @@ function TaskRow({
   onLog,
   onCancel,
   showCustomer,
+  due,
 }: {
   task: TaskItem;
   onLog: (task: TaskItem) => void;
   onCancel: (task: TaskItem) => void;
   showCustomer: boolean;
+  due: 'day' | 'time';
 }) {
   const { t } = useTranslation();
   const locale = useAppStore((s) => s.locale);
@@ -110,7 +124,9 @@ function TaskRow({
         title={formatDateTime(task.dueAt, locale)}
       >
         {bucket === 'overdue' ? <Icon name="alert" size={12} /> : null}
-        {formatDueDay(task.dueAt, now, locale)}
+        {due === 'time'
+          ? (formatDueTime(task.dueAt, locale) ?? t('task.anyTime'))
+          : formatDueDay(task.dueAt, now, locale)}
       </time>
       <div className="tp-task__actions">
         <Button size="sm" variant="primary" icon="edit" onClick={() => onLog(task)} data-testid="task-log">

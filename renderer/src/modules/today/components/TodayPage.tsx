@@ -244,7 +244,7 @@ function UpcomingDays({
       {groupByDay(tasks, startOfDay).map((g) => (
         <div key={g.day} className="tp-today__day" data-testid="today-day">
           <h3 className="tp-today__dayhead">{formatDayHeading(g.day, locale)}</h3>
-          <TaskList tasks={g.tasks} onLog={onLog} onCancel={onCancel} />
+          <TaskList tasks={g.tasks} onLog={onLog} onCancel={onCancel} due="time" />
         </div>
       ))}
     </div>

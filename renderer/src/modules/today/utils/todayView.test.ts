@@ -6,9 +6,13 @@ const task = {} as TaskItem;
 
 describe('today view', () => {
   it('greets by the hour', () => {
+    expect(greetingKey(0)).toBe('today.greetingLate');
+    expect(greetingKey(4)).toBe('today.greetingLate');
+    expect(greetingKey(5)).toBe('today.greetingMorning');
     expect(greetingKey(8)).toBe('today.greetingMorning');
     expect(greetingKey(12)).toBe('today.greetingAfternoon');
     expect(greetingKey(19)).toBe('today.greetingEvening');
+    expect(greetingKey(23)).toBe('today.greetingEvening');
   });
 
   it('says what needs doing first', () => {

@@ -1,9 +1,13 @@
 import type { Today } from '../../../../../shared/api/contract';
 
-/** The greeting for the hour of the day (morning until noon, afternoon until six). */
+/**
+ * The greeting for the hour of the day: working late from midnight until five, then morning until noon,
+ * afternoon until six, evening after.
+ */
 export function greetingKey(
   hour: number,
-): 'today.greetingMorning' | 'today.greetingAfternoon' | 'today.greetingEvening' {
+): 'today.greetingLate' | 'today.greetingMorning' | 'today.greetingAfternoon' | 'today.greetingEvening' {
+  if (hour < 5) return 'today.greetingLate';
   if (hour < 12) return 'today.greetingMorning';
   if (hour < 18) return 'today.greetingAfternoon';
   return 'today.greetingEvening';
