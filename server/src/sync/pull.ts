@@ -140,8 +140,12 @@ function visible(alias: string, scope: UserScope): SQL {
  */
 function gone(alias: string, scope: UserScope, base: number): SQL {
   const a = sql.raw(alias);
+  // Only a device that held the customer hears that it left: the owner it had then is the `from` of the
+  // first move after `base`. Anyone else would get a `del` for a row it never had — noise on every
+  // claim and recycle, and a leak of other reps' customer ids.
   return sql`(NOT ${visible(alias, scope)} AND (
-    EXISTS (SELECT 1 FROM ownership_history h WHERE h.customer_id = ${a}.id AND h.version > ${base})
+    EXISTS (SELECT 1 FROM ownership_history h WHERE h.customer_id = ${a}.id AND h.version > ${base}
+      AND h.from_pool_state = 'private' AND ${ownerInScope(scope, sql.raw('h.from_owner_id'))})
     OR (${a}.deleted_at IS NOT NULL AND ${a}.version > ${base} AND ${ownerInScope(scope, sql.raw(`${alias}.owner_id`))})))`;
 }
 

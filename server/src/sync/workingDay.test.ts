@@ -501,6 +501,12 @@ describe('claims and transfers move the customer with its open work', () => {
     expect(puts(ops, 'ownershipEvents').map((e) => [e.toPoolState, e.actorType, e.reason])).toEqual(
       expect.arrayContaining([['private', 'user', '客户重新询价']]),
     );
+    // A rep who never held it hears nothing of the claim (no `del` of a row it never had).
+    const quiet = await lina.pull();
+    expect(delIds(quiet, 'customers')).not.toContain(customerId);
+    expect(quiet.some((op) => op.op !== 'clear' && 'row' in op && op.row.customerId === customerId)).toBe(
+      false,
+    );
     expect(await lina.refusalOf('claimCustomer', { customerId, reason: '我也想要' })).toMatchObject({
       code: 'conflict',
       field: 'customerId',
