@@ -109,6 +109,10 @@ test('a transfer by the manager takes the customer off rep A’s device and puts
   await todayB.open();
   await expect(todayB.tasksOf(customerId).filter({ hasText: taskTitle })).toBeVisible();
   await expect(todayB.assigned(customerId)).toBeVisible();
+  // Who decided, beside where it came from: the manager's transfer names the manager.
+  await expect(todayB.assigned(customerId).getByTestId('today-assigned-how')).toHaveText(
+    '来自 张伟 · 王芳 转交',
+  );
   const pipelineB = new PipelinePage(repB.page);
   await pipelineB.open();
   await expect(

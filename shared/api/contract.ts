@@ -166,6 +166,8 @@ export const assignedItemSchema = z.object({
   reason: z.string().nullable(),
   fromOwnerName: z.string().nullable(),
   actorType: z.enum(['user', 'rule', 'event']),
+  /** Who moved it, when a person did (a manager's transfer); null for rules and events. */
+  actorName: z.string().nullable().default(null),
 });
 export type AssignedItem = z.infer<typeof assignedItemSchema>;
 

@@ -257,6 +257,8 @@ describe('the working day on the device (handlers over SQLite)', () => {
         reason: '区域调整',
         fromOwnerName: '李娜',
         actorType: 'user',
+        // The manager who moved it, so Today can say who decided.
+        actorName: '王经理',
       },
     ]);
     const detail = await call(core, 'customers.get', { id: mine.id });

@@ -84,6 +84,7 @@ export const en: Messages = {
     assignedEmptyBody:
       'Customers your manager hands you, that you claim from the public sea or that become active again show here.',
     assignedFrom: 'From {{name}}',
+    movedBy: 'moved by {{name}}',
     assignedFromPublic: 'From the public sea',
     assignedBy: { user: 'Assigned by hand', rule: 'Assigned by a pool rule', event: 'Active again' },
     openOpportunities: 'Open opportunities',

@@ -81,6 +81,7 @@ export const zhCN = {
     assignedEmpty: '最近没有新分配的客户',
     assignedEmptyBody: '经理转给你、你从公海领取或被重新激活的客户会显示在这里。',
     assignedFrom: '来自 {{name}}',
+    movedBy: '{{name}} 转交',
     assignedFromPublic: '来自公海',
     assignedBy: { user: '手动分配', rule: '公海规则分配', event: '客户重新活跃' },
     openOpportunities: '进行中的商机',

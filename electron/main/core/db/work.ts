@@ -98,9 +98,11 @@ export function getToday(
   const recentlyAssigned = statement(
     db,
     `SELECT e."customer_id" AS "customerId", c."name" AS "customerName", e."at" AS "at", e."reason" AS "reason",
-            f."display_name" AS "fromOwnerName", e."actor_type" AS "actorType"
+            f."display_name" AS "fromOwnerName", e."actor_type" AS "actorType",
+            CASE WHEN e."actor_type" = 'user' THEN a."display_name" END AS "actorName"
        FROM "ownership_events" e JOIN "customers" c ON c."id" = e."customer_id"
        LEFT JOIN "users" f ON f."id" = e."from_owner_id"
+       LEFT JOIN "users" a ON a."id" = e."actor_id"
       WHERE e."to_owner_id" = @userId AND e."at" >= @since
         AND e."from_owner_id" IS NOT @userId
         -- A customer I captured myself did not "come to" me.

@@ -253,7 +253,9 @@ function UpcomingDays({
 
 function Assigned({ items, now }: { items: readonly AssignedItem[]; now: number }) {
   const { t } = useTranslation();
-  const { locale, navigate } = useAppStore(useShallow((s) => ({ locale: s.locale, navigate: s.navigate })));
+  const { locale, navigate, me } = useAppStore(
+    useShallow((s) => ({ locale: s.locale, navigate: s.navigate, me: s.session?.user.displayName ?? null })),
+  );
   return (
     <section className="tp-card" data-testid="today-assigned">
       <header className="tp-card__header">
@@ -285,12 +287,19 @@ function Assigned({ items, now }: { items: readonly AssignedItem[]; now: number 
                   {a.customerName}
                 </button>
                 <div className="tp-assigned__meta">
-                  <span>
+                  <span data-testid="today-assigned-how">
                     {a.actorType === 'user'
                       ? a.fromOwnerName
                         ? t('today.assignedFrom', { name: a.fromOwnerName })
                         : t('today.assignedFromPublic')
                       : t(`today.assignedBy.${a.actorType}`)}
+                    {/* A manager's transfer names the manager; a rep's own claim does not repeat "me". */}
+                    {a.actorType === 'user' &&
+                    a.actorName &&
+                    a.actorName !== a.fromOwnerName &&
+                    a.actorName !== me
+                      ? ` · ${t('today.movedBy', { name: a.actorName })}`
+                      : null}
                   </span>
                   <time title={formatDateTime(a.at, locale)} dateTime={new Date(a.at).toISOString()}>
                     {formatRelativeTime(a.at, now, locale)}
