@@ -214,6 +214,8 @@ export const updateFollowUpArgs = z.object({
       occurredAt: z.int().positive(),
       nextFollowUpAt: z.int().positive().nullable(),
       contactId: z.uuid().nullable(),
+      /** Re-link (or unlink) the opportunity this follow-up advanced. */
+      opportunityId: z.uuid().nullable(),
     })
     .partial()
     .strict()
@@ -230,12 +232,18 @@ export const updateFollowUp = defineMutation({
     customer: read('customers', args.customerId),
     settings: read('settings', org.orgId),
     contact: readIf('contacts', args.set.contactId),
+    opportunity: readIf('opportunities', args.set.opportunityId),
   }),
-  plan: (args, { followUp, customer, settings, contact }, ctx) => {
+  plan: (args, { followUp, customer, settings, contact, opportunity }, ctx) => {
     const s = settingsOf(settings, ctx);
     const current = editableFollowUp(followUp, customer, s, ctx);
     if (args.set.contactId && (!contact || contact.customerId !== current.customerId)) {
       throw new AppError('not_found', 'contactId: no such contact at this customer', { field: 'contactId' });
+    }
+    if (args.set.opportunityId && (!opportunity || opportunity.customerId !== current.customerId)) {
+      throw new AppError('not_found', 'opportunityId: no such opportunity at this customer', {
+        field: 'opportunityId',
+      });
     }
     if (args.set.type !== undefined) checkType(s, args.set.type);
     const occurredAt = args.set.occurredAt ?? current.occurredAt;

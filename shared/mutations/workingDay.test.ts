@@ -206,7 +206,7 @@ describe('follow-up edit window', () => {
     updatedAt: now - 3_600_000,
     version: 1,
   };
-  const reads = { followUp, customer: target, settings, contact: undefined };
+  const reads = { followUp, customer: target, settings, contact: undefined, opportunity: undefined };
 
   it('lets the author edit and soft-delete within the window', () => {
     const args = updateFollowUp.args.parse({
@@ -222,6 +222,22 @@ describe('follow-up edit window', () => {
     expect(deleteFollowUp.plan({ id: followUp.id, customerId: target.id }, reads, ctx)).toEqual([
       { kind: 'delete', table: 'followUps', id: followUp.id },
     ]);
+  });
+
+  it('re-links the opportunity it advanced, only to one of the same customer', () => {
+    const deal = opportunity(target.id);
+    const args = updateFollowUp.args.parse({
+      id: followUp.id,
+      customerId: target.id,
+      set: { opportunityId: deal.id },
+    });
+    expect(updateFollowUp.plan(args, { ...reads, opportunity: deal }, ctx)[0]).toMatchObject({
+      set: { opportunityId: deal.id },
+    });
+    const elsewhere = opportunity(newId(), { id: deal.id });
+    expect(errorOf(() => updateFollowUp.plan(args, { ...reads, opportunity: elsewhere }, ctx)).field).toBe(
+      'opportunityId',
+    );
   });
 
   it('locks it after the window, and refuses anyone but the author', () => {

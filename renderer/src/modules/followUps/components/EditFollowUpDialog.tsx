@@ -10,8 +10,8 @@ import { FollowUpForm } from './LogFollowUpDialog';
 
 /**
  * The author corrects a follow-up within the org's edit window (`followUps.update`): the same form,
- * checked with the shared `updateFollowUpArgs`; only what changed is sent. The opportunity a follow-up
- * advanced is not among what may change.
+ * checked with the shared `updateFollowUpArgs`; only what changed is sent (the opportunity it advanced
+ * included: a visit logged against the wrong deal can be re-linked).
  */
 export function EditFollowUpDialog({
   item,
@@ -49,7 +49,6 @@ export function EditFollowUpDialog({
         onCancel={onClose}
         options={options}
         formTestId="followup-edit-form"
-        showOpportunity={false}
       />
     </Dialog>
   );

@@ -126,7 +126,6 @@ export function FollowUpForm({
   options,
   formTestId,
   showNextHint = false,
-  showOpportunity = true,
 }: {
   customerId: string;
   initialValues: FollowUpFormValues;
@@ -138,7 +137,6 @@ export function FollowUpForm({
   options?: CustomerOptions;
   formTestId: string;
   showNextHint?: boolean;
-  showOpportunity?: boolean;
 }) {
   const { t } = useTranslation();
   const locale = useAppStore((s) => s.locale);
@@ -307,40 +305,34 @@ export function FollowUpForm({
             </select>
           )}
         </FormField>
-        {showOpportunity ? (
-          <FormField
-            name="opportunityId"
-            id="followup-opportunityId"
-            label={t('followUp.fields.opportunityId')}
-            optionalLabel={t('followUp.optional')}
-            error={errorFor('opportunityId')}
-          >
-            {(c) => (
-              <select
-                className="tp-input tp-select"
-                data-testid="followup-opportunity"
-                value={values.opportunityId}
-                onChange={change('opportunityId')}
-                onBlur={blur('opportunityId')}
-                disabled={openOpportunities.length === 0 && values.opportunityId === ''}
-                {...c}
-              >
-                <option value="">
-                  {openOpportunities.length === 0
-                    ? t('followUp.noOpportunities')
-                    : t('followUp.noOpportunity')}
+        <FormField
+          name="opportunityId"
+          id="followup-opportunityId"
+          label={t('followUp.fields.opportunityId')}
+          optionalLabel={t('followUp.optional')}
+          error={errorFor('opportunityId')}
+        >
+          {(c) => (
+            <select
+              className="tp-input tp-select"
+              data-testid="followup-opportunity"
+              value={values.opportunityId}
+              onChange={change('opportunityId')}
+              onBlur={blur('opportunityId')}
+              disabled={openOpportunities.length === 0 && values.opportunityId === ''}
+              {...c}
+            >
+              <option value="">
+                {openOpportunities.length === 0 ? t('followUp.noOpportunities') : t('followUp.noOpportunity')}
+              </option>
+              {openOpportunities.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
                 </option>
-                {openOpportunities.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </FormField>
-        ) : (
-          <span />
-        )}
+              ))}
+            </select>
+          )}
+        </FormField>
       </div>
       <FormField
         name="content"

@@ -163,6 +163,7 @@ export function validateFollowUpEdit(
   if (v.occurredAt !== before.occurredAt) set.occurredAt = occurredAt;
   if (v.nextFollowUpAt !== before.nextFollowUpAt) set.nextFollowUpAt = nextFollowUpAt;
   if (v.contactId !== before.contactId) set.contactId = v.contactId || null;
+  if (v.opportunityId !== before.opportunityId) set.opportunityId = v.opportunityId || null;
   const changed = Object.keys(set).length > 0;
   const result = updateFollowUpArgs.safeParse({ id: f.id, customerId: f.customerId, set });
   const errors = result.success || !changed ? {} : problemsOf(result.error.issues, v, 1);
