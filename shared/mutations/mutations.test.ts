@@ -1,61 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors';
 import { newId } from '../ids';
-import type { CustomerRow } from '../domain/rows';
-import {
-  addContact,
-  logFollowUp,
-  mergeFields,
-  transferCustomer,
-  updateCustomer,
-  type MutationContext,
-} from './index';
+import { addContact, logFollowUp, mergeFields, transferCustomer, updateCustomer } from './index';
+import { errorOf, mutationFixture } from './testFixtures';
 
-const orgId = newId();
-const me = newId();
-const other = newId();
-const now = Date.UTC(2026, 10, 25, 8, 0, 0);
-
-const ctx: MutationContext = {
-  authority: 'server',
-  orgId,
-  userId: me,
-  role: 'rep',
-  now,
-  canSeeOwner: (owner) => owner === me,
-};
-
-function customer(overrides: Partial<CustomerRow> = {}): CustomerRow {
-  return {
-    id: newId(),
-    orgId,
-    name: '上海恒瑞精密机械有限公司',
-    shortName: null,
-    creditCode: null,
-    industry: null,
-    region: null,
-    address: null,
-    phone: null,
-    website: null,
-    source: null,
-    status: 'active',
-    level: 'B',
-    ownerId: me,
-    poolState: 'private',
-    claimedAt: now - 1000,
-    lastFollowUpAt: null,
-    lastDealAt: null,
-    kind: 'customer',
-    leadStatus: null,
-    convertedAt: null,
-    attrs: {},
-    createdAt: now - 1000,
-    updatedAt: now - 1000,
-    version: 1,
-    ...overrides,
-  };
-}
-
+const { orgId, me, other, now, ctx, customer } = mutationFixture();
 /** The optional reads of logFollowUp, none of them made. */
 const noReads = {
   settings: undefined,
@@ -64,16 +12,6 @@ const noReads = {
   task: undefined,
   existingTask: undefined,
 };
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('logFollowUp', () => {
   const target = customer();

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors';
 import { newId } from '../ids';
-import type { CustomerRow, FollowUpRow, OpportunityRow, TaskRow, UserRow } from '../domain/rows';
+import type { FollowUpRow, OpportunityRow, TaskRow, UserRow } from '../domain/rows';
 import { defaultSettings } from '../domain/settings';
 import {
   cancelTask,
@@ -16,54 +15,11 @@ import {
   updateCustomer,
   updateFollowUp,
   updateSettings,
-  type MutationContext,
 } from './index';
+import { errorOf, mutationFixture } from './testFixtures';
 
-const orgId = newId();
-const me = newId();
-const other = newId();
-const now = Date.UTC(2026, 10, 25, 8, 0, 0);
+const { orgId, me, other, now, ctx, customer } = mutationFixture('苏州澄江新材料科技有限公司');
 const settings = defaultSettings(orgId, now - 10_000);
-
-const ctx: MutationContext = {
-  authority: 'server',
-  orgId,
-  userId: me,
-  role: 'rep',
-  now,
-  canSeeOwner: (owner) => owner === me,
-};
-
-function customer(overrides: Partial<CustomerRow> = {}): CustomerRow {
-  return {
-    id: newId(),
-    orgId,
-    name: '苏州澄江新材料科技有限公司',
-    shortName: null,
-    creditCode: null,
-    industry: null,
-    region: null,
-    address: null,
-    phone: null,
-    website: null,
-    source: null,
-    status: 'active',
-    level: 'B',
-    ownerId: me,
-    poolState: 'private',
-    claimedAt: now - 1000,
-    lastFollowUpAt: null,
-    lastDealAt: null,
-    kind: 'customer',
-    leadStatus: null,
-    convertedAt: null,
-    attrs: {},
-    createdAt: now - 1000,
-    updatedAt: now - 1000,
-    version: 1,
-    ...overrides,
-  };
-}
 
 function opportunity(customerId: string, overrides: Partial<OpportunityRow> = {}): OpportunityRow {
   return {
@@ -106,16 +62,6 @@ function task(customerId: string, overrides: Partial<TaskRow> = {}): TaskRow {
     version: 1,
     ...overrides,
   };
-}
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
 }
 
 describe('logFollowUp (protocol 3)', () => {
