@@ -2,6 +2,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { ContactRow } from '../../../../../shared/domain/rows';
+import { followUpEditableUntil } from '../../../../../shared/mutations/followUps';
 import { useAppStore } from '../../../app/store';
 import { formatDate, formatDateTime, formatNumber, formatRelativeTime } from '../../../i18n/format';
 import { useErrorText } from '../../../i18n/useErrorText';
@@ -120,7 +121,7 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
       updatedAt: at,
       version: 0,
       pending: true,
-      editableUntil: at + settings.followUpEditWindowHours * 3_600_000,
+      editableUntil: followUpEditableUntil({ createdAt: at }, settings),
       customerName: null,
       opportunityName: detail.opportunities.find((o) => o.id === input.opportunityId)?.name ?? null,
     });
