@@ -31,9 +31,25 @@ import {
   updateCustomerArgs,
   updateFollowUpArgs,
   updateOpportunityArgs,
+  updateContactArgs,
   updateSettingsArgs,
 } from '../mutations';
 import { sessionUserSchema } from '../sync/protocol';
+import {
+  attrFilterSchema,
+  catalogRowSchema,
+  createTemplateRequest,
+  createTemplateResponse,
+  adminOkResponse,
+  defKeySchema,
+  listTemplatesResponse,
+  MAX_ATTR_FILTERS,
+  publishTemplateResponse,
+  saveFieldRequest,
+  saveOptionListRequest,
+  saveTemplateRequest,
+  templateVersionRowSchema,
+} from '../templates';
 
 /**
  * The one contract between the renderer and the client core (STYLE §4). Electron serves it over IPC
@@ -96,6 +112,8 @@ export const customerListItemSchema = z.object({
   updatedAt: z.int(),
   /** Open tasks of this customer due before the end of today (the list's "due" marker). */
   dueTasks: z.int().nonnegative().default(0),
+  /** The template fields the list asked for (`attrColumns`), by key; absent keys have no value. */
+  attrs: z.record(z.string(), z.unknown()).default({}),
 });
 export type CustomerListItem = z.infer<typeof customerListItemSchema>;
 
@@ -250,6 +268,10 @@ export const apiContract = {
       query: z.string().trim().max(100).optional(),
       /** A manager's view of one rep's customers. */
       ownerId: z.uuid().optional(),
+      /** Filters over template fields, all of which must match (docs/templates.md "Storage"). */
+      attrFilters: z.array(attrFilterSchema).max(MAX_ATTR_FILTERS).optional(),
+      /** Template fields to return in each row's `attrs` (the table's dynamic columns). */
+      attrColumns: z.array(defKeySchema).max(30).optional(),
     }),
     output: z.object({ rows: z.array(customerListItemSchema), total: z.int().nonnegative() }),
   },
@@ -338,6 +360,25 @@ export const apiContract = {
     input: z.object({ id: z.string().min(1).max(100), action: z.enum(INBOX_ACTIONS) }),
     output: z.object({ ok: z.literal(true) }),
   },
+  'contacts.update': { input: updateContactArgs, output: idInput },
+  /**
+   * What forms render with, offline: the org's catalog (option lists, field library) and the newest
+   * published version of each template (docs/templates.md). `catalog` is null before the first sync.
+   */
+  'templates.definitions': {
+    input: empty,
+    output: z.object({ catalog: catalogRowSchema.nullable(), versions: z.array(templateVersionRowSchema) }),
+  },
+  /**
+   * The designer (admins, online): server operations forwarded by the client core to `/admin/...`.
+   * Offline they fail with `offline`; after success the core pulls so the device holds the result.
+   */
+  'admin.templates.list': { input: empty, output: listTemplatesResponse },
+  'admin.templates.create': { input: createTemplateRequest, output: createTemplateResponse },
+  'admin.templates.save': { input: saveTemplateRequest.extend({ id: z.uuid() }), output: adminOkResponse },
+  'admin.templates.publish': { input: idInput, output: publishTemplateResponse },
+  'admin.optionLists.save': { input: saveOptionListRequest, output: adminOkResponse },
+  'admin.fields.save': { input: saveFieldRequest, output: adminOkResponse },
   'sync.status': { input: empty, output: syncStatusSchema },
   'sync.now': { input: empty, output: syncStatusSchema },
 } as const;

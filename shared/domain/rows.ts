@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { ROLES } from './roles';
 import { optionKeySchema, settingsRowSchema, type SettingsRow } from './settings';
+import { CURRENCIES } from './money';
+import {
+  catalogRowSchema,
+  templateVersionRowSchema,
+  type CatalogRow,
+  type TemplateVersionRow,
+} from '../templates/schema';
 
 export { optionKeySchema };
 
@@ -25,6 +32,16 @@ export const CUSTOMER_KINDS = ['customer', 'lead'] as const;
 export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
 export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'disqualified', 'converted'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+/**
+ * Business attributes from templates (SPEC §3, docs/templates.md): a JSON object keyed by field key, and
+ * the published template version the record was last saved with (null: never saved through a template).
+ * Protocol 4 added both to contacts, follow-ups and opportunities, and the version to customers.
+ */
+const templated = {
+  attrs: z.record(z.string(), z.unknown()),
+  templateVersionId: id.nullable(),
+};
 
 export const customerRowSchema = z.object({
   id,
@@ -51,8 +68,7 @@ export const customerRowSchema = z.object({
   leadStatus: z.enum(LEAD_STATUSES).nullable(),
   /** When a lead became a customer (null for rows captured as customers). */
   convertedAt: ms.nullable(),
-  /** Business attributes from templates (SPEC §3); a JSON object keyed by field key. */
-  attrs: z.record(z.string(), z.unknown()),
+  ...templated,
   createdAt: ms,
   updatedAt: ms,
   version: ms,
@@ -69,6 +85,7 @@ export const contactRowSchema = z.object({
   email: text(200).nullable(),
   wechat: text(100).nullable(),
   isPrimary: z.boolean(),
+  ...templated,
   createdAt: ms,
   updatedAt: ms,
   version: ms,
@@ -95,14 +112,14 @@ export const followUpRowSchema = z.object({
   outcome: text(1000).nullable(),
   occurredAt: ms,
   nextFollowUpAt: ms.nullable(),
+  ...templated,
   createdAt: ms,
   updatedAt: ms,
   version: ms,
 });
 export type FollowUpRow = z.infer<typeof followUpRowSchema>;
 
-export const CURRENCIES = ['CNY', 'USD', 'EUR', 'HKD', 'JPY', 'GBP'] as const;
-export type Currency = (typeof CURRENCIES)[number];
+export { CURRENCIES, type Currency } from './money';
 export const OPPORTUNITY_STATUSES = ['open', 'won', 'lost'] as const;
 export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
 
@@ -126,6 +143,7 @@ export const opportunityRowSchema = z.object({
   /** A key of `settings.lostReasons` when lost. */
   lostReason: text(200).nullable(),
   closedAt: ms.nullable(),
+  ...templated,
   createdAt: ms,
   updatedAt: ms,
   version: ms,
@@ -215,6 +233,8 @@ export type UserRow = z.infer<typeof userRowSchema>;
 export const SYNCED_TABLES = [
   'users',
   'settings',
+  'catalogs',
+  'templateVersions',
   'customers',
   'contacts',
   'followUps',
@@ -233,6 +253,8 @@ export type SyncedTable = (typeof SYNCED_TABLES)[number];
 export const TABLE_SCOPE = {
   users: 'org',
   settings: 'org',
+  catalogs: 'org',
+  templateVersions: 'org',
   customers: 'customer',
   contacts: 'child',
   followUps: 'child',
@@ -244,10 +266,24 @@ export const TABLE_SCOPE = {
 
 /** Tables a protocol-2 device knows; a server sends such a device nothing else (docs/sync-protocol.md). */
 export const PROTOCOL_2_TABLES: readonly SyncedTable[] = ['users', 'customers', 'contacts', 'followUps'];
+/** Tables a protocol-3 device knows (it ignores the columns protocol 4 added: attrs, templateVersionId). */
+export const PROTOCOL_3_TABLES: readonly SyncedTable[] = [
+  'users',
+  'settings',
+  'customers',
+  'contacts',
+  'followUps',
+  'opportunities',
+  'stageChanges',
+  'tasks',
+  'ownershipEvents',
+];
 
 export const rowSchemas = {
   users: userRowSchema,
   settings: settingsRowSchema,
+  catalogs: catalogRowSchema,
+  templateVersions: templateVersionRowSchema,
   customers: customerRowSchema,
   contacts: contactRowSchema,
   followUps: followUpRowSchema,
@@ -260,6 +296,8 @@ export const rowSchemas = {
 export type RowOf = {
   users: UserRow;
   settings: SettingsRow;
+  catalogs: CatalogRow;
+  templateVersions: TemplateVersionRow;
   customers: CustomerRow;
   contacts: ContactRow;
   followUps: FollowUpRow;

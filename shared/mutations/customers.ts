@@ -15,7 +15,11 @@ import {
   requiredText,
   urlSchema,
 } from '../domain/validators';
+import { attrsArg, attrsSet, baseAttrs, planAttrs, templatedArgs, templateReads } from './attrs';
+import { mergeFields } from './merge';
 import { defineMutation, read, type Effect, type MutationContext } from './types';
+
+export { mergeFields, sameValue } from './merge';
 
 export const editableCustomerFields = {
   shortName: optionalText(100),
@@ -33,6 +37,7 @@ export const createCustomerArgs = z.object({
   id: z.uuid(),
   name: requiredText(200),
   ...editableCustomerFields,
+  ...templatedArgs,
 });
 export type CreateCustomerArgs = z.infer<typeof createCustomerArgs>;
 
@@ -65,10 +70,21 @@ export function visibleCustomer(
 export const createCustomer = defineMutation({
   name: 'createCustomer',
   args: createCustomerArgs,
-  reads: (args) => ({ existing: read('customers', args.id) }),
-  plan: (args, { existing }, ctx) => {
+  reads: (args, org) => ({ existing: read('customers', args.id), ...templateReads(args, org) }),
+  plan: (args, { existing, template, catalog }, ctx) => {
     if (existing) throw new AppError('conflict', `id: customer ${args.id} already exists`, { field: 'id' });
-    const { id, name, ...fields } = args;
+    const { id, name, attrs: _attrs, templateVersionId: _v, ...fields } = args;
+    const a = planAttrs({
+      entity: 'customer',
+      table: 'customers',
+      id,
+      attrs: args.attrs,
+      templateVersionId: args.templateVersionId,
+      template,
+      catalog,
+      current: null,
+      ctx,
+    });
     return [
       {
         kind: 'insert',
@@ -87,11 +103,13 @@ export const createCustomer = defineMutation({
           kind: 'customer',
           leadStatus: null,
           convertedAt: null,
-          attrs: {},
+          attrs: a.attrs,
+          templateVersionId: a.templateVersionId,
           createdAt: ctx.now,
           updatedAt: ctx.now,
         },
       },
+      ...a.effects,
     ];
   },
 });
@@ -110,6 +128,8 @@ const customerEditSchema = z
     status: z.enum(CUSTOMER_STATUSES),
     leadStatus: z.enum(SETTABLE_LEAD_STATUSES),
     ...editableCustomerFields,
+    /** The changed business attributes only (merged key by key). */
+    attrs: attrsArg,
   })
   .partial()
   .strict();
@@ -122,6 +142,8 @@ export const updateCustomerArgs = z.object({
    * field against it; without it (a protocol-1 device) the edit simply applies.
    */
   base: z.record(z.string(), z.unknown()).optional(),
+  /** The template version the form used; required when `set.attrs` is given (protocol 4). */
+  templateVersionId: z.uuid().optional(),
 });
 export type UpdateCustomerArgs = z.infer<typeof updateCustomerArgs>;
 
@@ -132,8 +154,11 @@ export type UpdateCustomerArgs = z.infer<typeof updateCustomerArgs>;
 export const updateCustomer = defineMutation({
   name: 'updateCustomer',
   args: updateCustomerArgs,
-  reads: (args) => ({ customer: read('customers', args.id) }),
-  plan: (args, { customer }, ctx) => {
+  reads: (args, org) => ({
+    customer: read('customers', args.id),
+    ...templateReads({ attrs: args.set.attrs, templateVersionId: args.templateVersionId }, org),
+  }),
+  plan: (args, { customer, template, catalog }, ctx) => {
     const current = visibleCustomer(customer, ctx, 'id');
     if (args.set.leadStatus !== undefined && current.kind !== 'lead') {
       throw new AppError('validation', 'leadStatus: only a lead has a lead status', { field: 'leadStatus' });
@@ -141,60 +166,39 @@ export const updateCustomer = defineMutation({
     if (current.leadStatus === 'converted' && args.set.leadStatus !== undefined) {
       throw new AppError('validation', 'leadStatus: this lead is already converted', { field: 'leadStatus' });
     }
-    const { apply, conflicts } = mergeFields(current, args.set, args.base);
+    const { attrs, ...set } = args.set;
+    const { apply, conflicts } = mergeFields(current, set, args.base);
+    const a = planAttrs({
+      entity: current.kind === 'lead' ? 'lead' : 'customer',
+      table: 'customers',
+      id: args.id,
+      attrs,
+      base: baseAttrs(args.base),
+      templateVersionId: args.templateVersionId,
+      template,
+      catalog,
+      current,
+      ctx,
+    });
     const effects: Effect[] = conflicts.map((c) => ({
       kind: 'conflict',
       table: 'customers',
       id: args.id,
       ...c,
     }));
-    if (Object.keys(apply).length > 0) {
+    effects.push(...a.effects);
+    const changes = { ...apply, ...attrsSet(a) };
+    if (Object.keys(changes).length > 0) {
       effects.push({
         kind: 'update',
         table: 'customers',
         id: args.id,
-        set: { ...apply, updatedAt: ctx.now },
+        set: { ...changes, updatedAt: ctx.now },
       });
     }
     return effects;
   },
 });
-
-/**
- * Field-level merge (docs/sync-protocol.md, "Conflicts"): an edited field applies when the stored value is
- * still the one its author saw (or already equals the edit). Otherwise someone else's edit reached the
- * server first and stands ("first write to reach the server wins"): the later, stale edit becomes a
- * conflict its author decides on. Fields not edited are never touched, so edits to different fields of
- * one record all survive. Device clocks play no part in the decision.
- */
-export function mergeFields<R extends Record<string, unknown>>(
-  current: R,
-  set: Record<string, unknown>,
-  base: Record<string, unknown> | undefined,
-): {
-  apply: Record<string, unknown>;
-  conflicts: { field: string; base: unknown; mine: unknown; theirs: unknown }[];
-} {
-  const apply: Record<string, unknown> = {};
-  const conflicts: { field: string; base: unknown; mine: unknown; theirs: unknown }[] = [];
-  for (const [field, mine] of Object.entries(set)) {
-    if (mine === undefined) continue;
-    const theirs = current[field] ?? null;
-    if (!base || !Object.hasOwn(base, field) || sameValue(base[field] ?? null, theirs)) {
-      if (!sameValue(theirs, mine)) apply[field] = mine;
-    } else if (!sameValue(theirs, mine)) {
-      conflicts.push({ field, base: base[field] ?? null, mine, theirs });
-    }
-  }
-  return { apply, conflicts };
-}
-
-/** Structural equality of JSON values (field values are scalars or small JSON objects). */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  return JSON.stringify(a) === JSON.stringify(b);
-}
 
 export const transferCustomerArgs = z.object({
   customerId: z.uuid(),

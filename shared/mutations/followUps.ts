@@ -5,6 +5,7 @@ import type { SettingsRow } from '../domain/settings';
 import { defaultSettings } from '../domain/settings';
 import { optionalText, requiredText } from '../domain/validators';
 import { visibleCustomer } from './customers';
+import { attrsArg, attrsSet, planAttrs, templatedArgs, templateReads } from './attrs';
 import { defineMutation, read, readIf, type Effect, type MutationContext } from './types';
 
 /** How far in the future a follow-up may claim to have happened: absorbs device clock skew. */
@@ -36,6 +37,7 @@ const logFollowUpFields = z.object({
   completesTaskId: nullableId,
   /** The id of the task that `nextFollowUpAt` plans (made by the client core). */
   nextTaskId: nullableId,
+  ...templatedArgs,
 });
 
 /** A next follow-up planned before the follow-up itself is a typing slip, refused with the field named. */
@@ -90,8 +92,13 @@ export const logFollowUp = defineMutation({
     contact: readIf('contacts', args.contactId),
     task: readIf('tasks', args.completesTaskId),
     existingTask: readIf('tasks', args.nextTaskId),
+    ...templateReads(args, org),
   }),
-  plan: (args, { customer, existing, settings, opportunity, contact, task, existingTask }, ctx) => {
+  plan: (
+    args,
+    { customer, existing, settings, opportunity, contact, task, existingTask, template, catalog },
+    ctx,
+  ) => {
     const target = visibleCustomer(customer, ctx);
     if (existing) throw new AppError('conflict', `id: follow-up ${args.id} already exists`, { field: 'id' });
     checkType(settingsOf(settings, ctx), args.type);
@@ -118,13 +125,33 @@ export const logFollowUp = defineMutation({
         field: 'nextTaskId',
       });
     }
-    const { completesTaskId: _done, nextTaskId, ...row } = args;
+    const { completesTaskId: _done, nextTaskId, attrs, templateVersionId, ...row } = args;
+    const a = planAttrs({
+      entity: 'followUp',
+      table: 'followUps',
+      id: args.id,
+      attrs,
+      templateVersionId,
+      template,
+      catalog,
+      current: null,
+      ctx,
+    });
     const effects: Effect[] = [
       {
         kind: 'insert',
         table: 'followUps',
-        row: { ...row, orgId: ctx.orgId, authorId: ctx.userId, createdAt: ctx.now, updatedAt: ctx.now },
+        row: {
+          ...row,
+          orgId: ctx.orgId,
+          authorId: ctx.userId,
+          attrs: a.attrs,
+          templateVersionId: a.templateVersionId,
+          createdAt: ctx.now,
+          updatedAt: ctx.now,
+        },
       },
+      ...a.effects,
     ];
     const last = target.lastFollowUpAt;
     if (last === null || args.occurredAt > last) {
@@ -216,10 +243,13 @@ export const updateFollowUpArgs = z.object({
       contactId: z.uuid().nullable(),
       /** Re-link (or unlink) the opportunity this follow-up advanced. */
       opportunityId: z.uuid().nullable(),
+      /** The changed attributes only. */
+      attrs: attrsArg,
     })
     .partial()
     .strict()
     .refine((s) => Object.keys(s).length > 0, { message: 'Nothing to change' }),
+  templateVersionId: z.uuid().optional(),
 });
 export type UpdateFollowUpArgs = z.infer<typeof updateFollowUpArgs>;
 
@@ -233,8 +263,9 @@ export const updateFollowUp = defineMutation({
     settings: read('settings', org.orgId),
     contact: readIf('contacts', args.set.contactId),
     opportunity: readIf('opportunities', args.set.opportunityId),
+    ...templateReads({ attrs: args.set.attrs, templateVersionId: args.templateVersionId }, org),
   }),
-  plan: (args, { followUp, customer, settings, contact, opportunity }, ctx) => {
+  plan: (args, { followUp, customer, settings, contact, opportunity, template, catalog }, ctx) => {
     const s = settingsOf(settings, ctx);
     const current = editableFollowUp(followUp, customer, s, ctx);
     if (args.set.contactId && (!contact || contact.customerId !== current.customerId)) {
@@ -262,8 +293,26 @@ export const updateFollowUp = defineMutation({
         },
       );
     }
+    const { attrs, ...set } = args.set;
+    const a = planAttrs({
+      entity: 'followUp',
+      table: 'followUps',
+      id: current.id,
+      attrs,
+      templateVersionId: args.templateVersionId,
+      template,
+      catalog,
+      current,
+      ctx,
+    });
     const effects: Effect[] = [
-      { kind: 'update', table: 'followUps', id: current.id, set: { ...args.set, updatedAt: ctx.now } },
+      ...a.effects,
+      {
+        kind: 'update',
+        table: 'followUps',
+        id: current.id,
+        set: { ...set, ...attrsSet(a), updatedAt: ctx.now },
+      },
     ];
     const target = customer as NonNullable<typeof customer>;
     if (target.lastFollowUpAt === null || occurredAt > target.lastFollowUpAt) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { addContact } from './contacts';
+import { addContact, updateContact } from './contacts';
 import { claimCustomer, createCustomer, transferCustomer, updateCustomer } from './customers';
 import { deleteFollowUp, logFollowUp, updateFollowUp } from './followUps';
 import { convertLead, createLead } from './leads';
@@ -30,6 +30,8 @@ export const mutations = {
   createTask,
   cancelTask,
   updateSettings,
+  // protocol 4
+  updateContact,
 } as const;
 
 export type MutationName = keyof typeof mutations;
@@ -42,6 +44,10 @@ export const PROTOCOL_2_MUTATIONS: ReadonlySet<MutationName> = new Set([
   'logFollowUp',
   'addContact',
 ]);
+/** Mutations a protocol-3 device may push (without attributes); the rest need protocol 4. */
+export const PROTOCOL_3_MUTATIONS: ReadonlySet<MutationName> = new Set(
+  (Object.keys(mutations) as MutationName[]).filter((n) => n !== 'updateContact'),
+);
 export type MutationArgs<N extends MutationName> = z.infer<(typeof mutations)[N]['args']>;
 /** Arguments as a caller writes them (before defaults and normalisation). */
 export type MutationInput<N extends MutationName> = z.input<(typeof mutations)[N]['args']>;
@@ -63,3 +69,5 @@ export * from './leads';
 export * from './opportunities';
 export * from './tasks';
 export * from './settings';
+export * from './attrs';
+export * from './merge';

@@ -4,6 +4,7 @@ import { CURRENCIES, MAX_AMOUNT_MINOR } from '../domain/rows';
 import { defaultSettings, findStage } from '../domain/settings';
 import { emailSchema, optional, optionalText, phoneSchema, requiredText } from '../domain/validators';
 import { editableCustomerFields, visibleCustomer } from './customers';
+import { attrsSet, planAttrs, templatedArgs, templateReads } from './attrs';
 import { defineMutation, read, readIf, type Effect } from './types';
 
 const leadContactSchema = z.object({
@@ -23,6 +24,8 @@ const leadFields = {
   address: optionalText(300),
   phone: optional(phoneSchema),
   source: optionalText(100),
+  /** The lead template's attributes. */
+  ...templatedArgs,
 };
 
 export const createLeadArgs = z.object({
@@ -50,15 +53,27 @@ export const createLeadInput = z.object({
 export const createLead = defineMutation({
   name: 'createLead',
   args: createLeadArgs,
-  reads: (args) => ({
+  reads: (args, org) => ({
     existing: read('customers', args.id),
     existingContact: readIf('contacts', args.contact?.id),
+    ...templateReads(args, org),
   }),
-  plan: (args, { existing, existingContact }, ctx) => {
+  plan: (args, { existing, existingContact, template, catalog }, ctx) => {
     if (existing || existingContact) {
       throw new AppError('conflict', `id: lead ${args.id} already exists`, { field: 'id' });
     }
-    const { id, contact, ...fields } = args;
+    const { id, contact, attrs, templateVersionId, ...fields } = args;
+    const a = planAttrs({
+      entity: 'lead',
+      table: 'customers',
+      id,
+      attrs,
+      templateVersionId,
+      template,
+      catalog,
+      current: null,
+      ctx,
+    });
     const effects: Effect[] = [
       {
         kind: 'insert',
@@ -80,11 +95,13 @@ export const createLead = defineMutation({
           kind: 'lead',
           leadStatus: 'new',
           convertedAt: null,
-          attrs: {},
+          attrs: a.attrs,
+          templateVersionId: a.templateVersionId,
           createdAt: ctx.now,
           updatedAt: ctx.now,
         },
       },
+      ...a.effects,
     ];
     if (contact) {
       effects.push({
@@ -95,6 +112,8 @@ export const createLead = defineMutation({
           orgId: ctx.orgId,
           customerId: id,
           isPrimary: true,
+          attrs: {},
+          templateVersionId: null,
           createdAt: ctx.now,
           updatedAt: ctx.now,
         },
@@ -134,6 +153,11 @@ export const convertLeadArgs = z.object({
     .strict()
     .default({}),
   opportunity: conversionOpportunity.nullish().transform((v) => v ?? null),
+  /**
+   * The customer template's attributes as confirmed in the conversion form (prefilled from the lead's:
+   * a library field keeps its key in every template). The lead's other attributes stay, read-only.
+   */
+  ...templatedArgs,
 });
 export type ConvertLeadArgs = z.infer<typeof convertLeadArgs>;
 
@@ -155,19 +179,34 @@ export const convertLead = defineMutation({
     lead: read('customers', args.id),
     settings: read('settings', org.orgId),
     existingOpportunity: readIf('opportunities', args.opportunity?.id),
+    ...templateReads(args, org),
   }),
-  plan: (args, { lead, settings, existingOpportunity }, ctx) => {
+  plan: (args, { lead, settings, existingOpportunity, template, catalog }, ctx) => {
     const current = visibleCustomer(lead, ctx, 'id', 'lead');
     if (current.leadStatus === 'converted') {
       throw new AppError('conflict', 'id: this lead is already converted', { field: 'id' });
     }
+    const a = planAttrs({
+      entity: 'customer',
+      table: 'customers',
+      id: current.id,
+      attrs: args.attrs,
+      templateVersionId: args.templateVersionId,
+      template,
+      catalog,
+      current,
+      ctx,
+      recheckUnique: true,
+    });
     const effects: Effect[] = [
+      ...a.effects,
       {
         kind: 'update',
         table: 'customers',
         id: current.id,
         set: {
           ...args.set,
+          ...attrsSet(a),
           kind: 'customer',
           leadStatus: 'converted',
           convertedAt: ctx.now,
@@ -205,7 +244,10 @@ export const convertLead = defineMutation({
 
 /** The insert of a new opportunity and of its first stage-history entry. */
 export function openOpportunityEffects(
-  opp: z.infer<typeof conversionOpportunity>,
+  opp: z.infer<typeof conversionOpportunity> & {
+    attrs?: Record<string, unknown>;
+    templateVersionId?: string | null;
+  },
   customerId: string,
   ownerId: string,
   orgId: string,
@@ -229,6 +271,8 @@ export function openOpportunityEffects(
         expectedCloseAt: opp.expectedCloseAt,
         lostReason: null,
         closedAt: null,
+        attrs: opp.attrs ?? {},
+        templateVersionId: opp.templateVersionId ?? null,
         createdAt: now,
         updatedAt: now,
       },

@@ -3,7 +3,9 @@ import { AppError } from '../errors';
 import { CURRENCIES, MAX_AMOUNT_MINOR } from '../domain/rows';
 import { defaultSettings, findStage } from '../domain/settings';
 import { requiredText } from '../domain/validators';
-import { mergeFields, visibleCustomer } from './customers';
+import { attrsArg, attrsSet, baseAttrs, planAttrs, templatedArgs, templateReads } from './attrs';
+import { visibleCustomer } from './customers';
+import { mergeFields } from './merge';
 import { newOpportunityFields, openOpportunityEffects } from './leads';
 import { defineMutation, read, type Effect, type MutationContext } from './types';
 import type { OpportunityRow } from '../domain/rows';
@@ -12,10 +14,11 @@ export const createOpportunityArgs = newOpportunityFields.extend({
   id: z.uuid(),
   customerId: z.uuid(),
   stageChangeId: z.uuid(),
+  ...templatedArgs,
 });
 export type CreateOpportunityArgs = z.infer<typeof createOpportunityArgs>;
 /** What the `opportunities.create` channel validates: the core makes the ids. */
-export const createOpportunityInput = newOpportunityFields.extend({ customerId: z.uuid() });
+export const createOpportunityInput = newOpportunityFields.extend({ customerId: z.uuid(), ...templatedArgs });
 
 /** Finds the opportunity through its customer's scope, or refuses naming `field`. */
 function visibleOpportunity(
@@ -39,8 +42,9 @@ export const createOpportunity = defineMutation({
     customer: read('customers', args.customerId),
     settings: read('settings', org.orgId),
     existing: read('opportunities', args.id),
+    ...templateReads(args, org),
   }),
-  plan: (args, { customer, settings, existing }, ctx) => {
+  plan: (args, { customer, settings, existing, template, catalog }, ctx) => {
     const target = visibleCustomer(customer, ctx, 'customerId', 'customer');
     if (existing)
       throw new AppError('conflict', `id: opportunity ${args.id} already exists`, { field: 'id' });
@@ -48,14 +52,28 @@ export const createOpportunity = defineMutation({
     if (!stage || !stage.active || stage.kind !== 'open') {
       throw new AppError('validation', `stageKey: no open stage "${args.stageKey}"`, { field: 'stageKey' });
     }
-    return openOpportunityEffects(
-      args,
-      target.id,
-      target.ownerId ?? ctx.userId,
-      ctx.orgId,
-      ctx.userId,
-      ctx.now,
-    );
+    const a = planAttrs({
+      entity: 'opportunity',
+      table: 'opportunities',
+      id: args.id,
+      attrs: args.attrs,
+      templateVersionId: args.templateVersionId,
+      template,
+      catalog,
+      current: null,
+      ctx,
+    });
+    return [
+      ...openOpportunityEffects(
+        { ...args, attrs: a.attrs, templateVersionId: a.templateVersionId },
+        target.id,
+        target.ownerId ?? ctx.userId,
+        ctx.orgId,
+        ctx.userId,
+        ctx.now,
+      ),
+      ...a.effects,
+    ];
   },
 });
 
@@ -71,12 +89,15 @@ export const updateOpportunityArgs = z.object({
         .max(MAX_AMOUNT_MINOR, { message: 'Amount is too large' }),
       currency: z.enum(CURRENCIES),
       expectedCloseAt: z.int().positive().nullable(),
+      /** The changed attributes only (merged key by key). */
+      attrs: attrsArg,
     })
     .partial()
     .strict()
     .refine((s) => Object.keys(s).length > 0, { message: 'Nothing to change' }),
   /** The values the device last saw, for the field merge (as `updateCustomer`). */
   base: z.record(z.string(), z.unknown()).optional(),
+  templateVersionId: z.uuid().optional(),
 });
 export type UpdateOpportunityArgs = z.infer<typeof updateOpportunityArgs>;
 
@@ -84,25 +105,41 @@ export type UpdateOpportunityArgs = z.infer<typeof updateOpportunityArgs>;
 export const updateOpportunity = defineMutation({
   name: 'updateOpportunity',
   args: updateOpportunityArgs,
-  reads: (args) => ({
+  reads: (args, org) => ({
     opportunity: read('opportunities', args.id),
     customer: read('customers', args.customerId),
+    ...templateReads({ attrs: args.set.attrs, templateVersionId: args.templateVersionId }, org),
   }),
-  plan: (args, { opportunity, customer }, ctx) => {
+  plan: (args, { opportunity, customer, template, catalog }, ctx) => {
     const current = visibleOpportunity(opportunity, customer, ctx);
-    const { apply, conflicts } = mergeFields(current, args.set, args.base);
+    const { attrs, ...set } = args.set;
+    const { apply, conflicts } = mergeFields(current, set, args.base);
+    const a = planAttrs({
+      entity: 'opportunity',
+      table: 'opportunities',
+      id: args.id,
+      attrs,
+      base: baseAttrs(args.base),
+      templateVersionId: args.templateVersionId,
+      template,
+      catalog,
+      current,
+      ctx,
+    });
     const effects: Effect[] = conflicts.map((c) => ({
       kind: 'conflict',
       table: 'opportunities',
       id: args.id,
       ...c,
     }));
-    if (Object.keys(apply).length > 0) {
+    effects.push(...a.effects);
+    const changes = { ...apply, ...attrsSet(a) };
+    if (Object.keys(changes).length > 0) {
       effects.push({
         kind: 'update',
         table: 'opportunities',
         id: args.id,
-        set: { ...apply, updatedAt: ctx.now },
+        set: { ...changes, updatedAt: ctx.now },
       });
     }
     return effects;

@@ -45,6 +45,7 @@ export function mutationFixture(customerName = '上海恒瑞精密机械有限�
       leadStatus: null,
       convertedAt: null,
       attrs: {},
+      templateVersionId: null,
       createdAt: now - 1000,
       updatedAt: now - 1000,
       version: 1,

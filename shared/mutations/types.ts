@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Role } from '../domain/roles';
 import type { RowOf, SyncedTable } from '../domain/rows';
+import type { TemplateEntity } from '../templates/schema';
 
 /**
  * Who runs a mutation, and where. The same mutator runs twice: optimistically on the device
@@ -15,14 +16,20 @@ export type MutationContext = {
   now: number;
   /** May the acting user see (and so work on) a customer owned by `ownerId`? (SPEC §6 data scope) */
   canSeeOwner: (ownerId: string | null) => boolean;
+  /**
+   * Is this an active-or-not user of the org? For template `user` fields. Runners supply it from the
+   * users they hold (the device holds every user of its org); absent, any user id passes.
+   */
+  userExists?: (userId: string) => boolean;
 };
 
 /** A row the mutator needs before it can decide, fetched by the runner (locked `FOR UPDATE` on the server). */
 export type ReadSpec<T extends SyncedTable = SyncedTable> = { table: T; id: string };
 /** An `undefined` spec is a read the arguments do not call for (no opportunity given): runners skip it. */
 export type Reads = Record<string, ReadSpec | undefined>;
+/** The rows found (a read not made, or a row not found, is undefined; callers may leave it out). */
 export type Loaded<R extends Reads> = {
-  [K in keyof R]: RowOf[NonNullable<R[K]>['table']] | undefined;
+  [K in keyof R]?: RowOf[NonNullable<R[K]>['table']] | undefined;
 };
 
 /** Row without the server-assigned version: what a mutator may write. */
@@ -37,7 +44,23 @@ export type Effect =
   | { [T in SyncedTable]: { kind: 'update'; table: T; id: string; set: Partial<NewRow<T>> } }[SyncedTable]
   | { kind: 'delete'; table: SyncedTable; id: string }
   | MoveEffect
-  | ConflictEffect;
+  | ConflictEffect
+  | UniqueEffect;
+
+/**
+ * A template field marked unique within the org (SPEC §3): the runner refuses the whole mutation with a
+ * `duplicate` error naming `attrs.<field>` when another record of the same entity in the org holds the
+ * value. The server checks the whole org under a lock; a device checks what it holds.
+ */
+export type UniqueEffect = {
+  kind: 'assertUnique';
+  entity: TemplateEntity;
+  table: 'customers' | 'contacts' | 'followUps' | 'opportunities';
+  /** The record being written, which never collides with itself. */
+  id: string;
+  field: string;
+  value: unknown;
+};
 
 /**
  * A change of a customer's owner or pool state. Only server operations (transfer, claim, release,

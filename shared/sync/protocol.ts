@@ -17,8 +17,15 @@ import { duplicateMatchSchema } from '../domain/uniqueness';
  * follow-up edits, claims and settings. A protocol-2 device is sent only the tables it knows (it ignores
  * the new columns) and may push only the mutations it knew.
  */
-export const PROTOCOL_VERSION = 3;
-export const MIN_SUPPORTED_PROTOCOL_VERSION = 2;
+/**
+ * 4: tables catalogs and templateVersions (org-wide, read-only on devices); contacts, follow-ups and
+ * opportunities carry `attrs`, and those and customers carry `templateVersionId`; mutations that write a
+ * record take `attrs` + `templateVersionId` and are validated against that version; `updateContact`.
+ * A protocol-3 device is sent only the tables it knows (it ignores the new columns) and may push only the
+ * mutations it knew, without attrs. Protocol 2 is refused with 426 from here on.
+ */
+export const PROTOCOL_VERSION = 4;
+export const MIN_SUPPORTED_PROTOCOL_VERSION = 3;
 
 /** Limits that keep one request from exhausting the server. */
 export const MAX_MUTATIONS_PER_PUSH = 500;
