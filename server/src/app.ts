@@ -7,6 +7,7 @@ import Fastify, {
 import { AppError, parseOrThrow, type ErrorCode } from '../../shared/errors';
 import { loginRequestSchema } from '../../shared/sync/protocol';
 import type { ServerDb } from './db/database';
+import { registerAdminRoutes } from './admin/routes';
 import { createLoginThrottle, type LoginThrottle } from './auth/rateLimit';
 import { authenticate, login, logout, type AuthSession } from './auth/sessions';
 import { isId } from '../../shared/ids';
@@ -66,7 +67,8 @@ function bearerToken(request: FastifyRequest): string {
 
 /**
  * The sync server's HTTP app (the fixed API of the brief): /health, /auth/login, /auth/logout,
- * /sync/push, /sync/pull, the poke stream /sync/events, and the duplicate check /customers/duplicates. Every error answers
+ * /sync/push, /sync/pull, the poke stream /sync/events, the duplicate check /customers/duplicates, and the
+ * template designer's /admin/... routes. Every error answers
  * `{"error": {code, message, field?, params?}}`.
  */
 export function buildServer(options: BuildServerOptions): FastifyInstance {
@@ -187,6 +189,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     const session = await requireSession(request);
     return handleDuplicateCheck(db, session.user, request.body);
   });
+
+  // The template designer (admins only): docs/templates.md "Admin API".
+  registerAdminRoutes(app, { db, now, user: async (request) => (await requireSession(request)).user });
 
   /**
    * GET /sync/events[?clientId=…] (Bearer): server-sent events. `event: poke` means "pull now": once at

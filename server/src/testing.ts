@@ -136,6 +136,25 @@ export async function postJson<T = Record<string, unknown>>(
   return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
+/** Sends JSON with any method (the admin API's GET / PUT / POST) and returns status and parsed body. */
+export async function sendJson<T = Record<string, unknown>>(
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(url, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
 /** Logs a demo user in (password tidepool123) and returns the bearer token. */
 export async function loginAs(
   server: { url: string },

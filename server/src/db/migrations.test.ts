@@ -175,3 +175,99 @@ describe('0003_working_day', () => {
     }
   });
 });
+
+describe('0004_templates', () => {
+  const orgs = [newId(), newId()];
+  const user = newId();
+  const ids = { customer: newId(), contact: newId(), followUp: newId(), opportunity: newId() };
+
+  it('gives every org an empty catalog and every record empty attributes; versions are immutable', async () => {
+    const { db, close } = await migrateAcross('0004_templates', async (old) => {
+      for (const [i, org] of orgs.entries()) {
+        await old.query(`INSERT INTO orgs (id, name, version, created_at) VALUES ($1, $2, $3, 0)`, [
+          org,
+          `org ${i}`,
+          70 + i,
+        ]);
+      }
+      await old.query(
+        `INSERT INTO users (id, org_id, username, display_name, role, password_hash, created_at, updated_at, version)
+         VALUES ($1, $2, 'admin', '管理员', 'admin', 'x', 0, 0, 1)`,
+        [user, orgs[0]],
+      );
+      await old.query(
+        `INSERT INTO customers (id, org_id, name, name_norm, status, owner_id, pool_state, attrs, created_at,
+           updated_at, version)
+         VALUES ($1, $2, '旧客户有限公司', '旧客户', 'active', $3, 'private', '{"legacy": "kept"}', 1, 1, 1)`,
+        [ids.customer, orgs[0], user],
+      );
+      await old.query(
+        `INSERT INTO contacts (id, org_id, customer_id, name, created_at, updated_at, version)
+         VALUES ($1, $2, $3, '王经理', 1, 1, 1)`,
+        [ids.contact, orgs[0], ids.customer],
+      );
+      await old.query(
+        `INSERT INTO follow_ups (id, org_id, customer_id, author_id, type, content, occurred_at, created_at,
+           updated_at, version)
+         VALUES ($1, $2, $3, $4, 'call', '电话回访', 1, 1, 1, 1)`,
+        [ids.followUp, orgs[0], ids.customer, user],
+      );
+      await old.query(
+        `INSERT INTO opportunities (id, org_id, customer_id, owner_id, name, amount_minor, currency, stage_key,
+           status, created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, '年度框架', 100, 'CNY', 'discovery', 'open', 1, 1, 1)`,
+        [ids.opportunity, orgs[0], ids.customer, user],
+      );
+    });
+    try {
+      expect(
+        await db.query(
+          `SELECT id, org_id, option_lists, fields, version::int AS version FROM catalogs ORDER BY version`,
+        ),
+      ).toEqual(
+        orgs.map((org, i) => ({ id: org, org_id: org, option_lists: [], fields: [], version: 70 + i })),
+      );
+      const records = await db.query(`
+        SELECT 'customers' AS t, attrs, template_version_id FROM customers
+        UNION ALL SELECT 'contacts', attrs, template_version_id FROM contacts
+        UNION ALL SELECT 'follow_ups', attrs, template_version_id FROM follow_ups
+        UNION ALL SELECT 'opportunities', attrs, template_version_id FROM opportunities ORDER BY t`);
+      expect(records).toEqual([
+        { t: 'contacts', attrs: {}, template_version_id: null },
+        { t: 'customers', attrs: { legacy: 'kept' }, template_version_id: null },
+        { t: 'follow_ups', attrs: {}, template_version_id: null },
+        { t: 'opportunities', attrs: {}, template_version_id: null },
+      ]);
+      const [gin] = await db.query(
+        `SELECT indexdef FROM pg_indexes WHERE indexname = 'customers_attrs_gin_idx'`,
+      );
+      expect(gin?.indexdef).toMatch(/USING gin \(attrs jsonb_path_ops\)/);
+
+      // One default template per entity (a null category is one value), and versions never change.
+      const template = newId();
+      const addTemplate = (id: string) =>
+        db.query(
+          `INSERT INTO templates (id, org_id, entity, name_zh, name_en, layout, created_at, updated_at)
+           VALUES ($1, $2, 'contact', '联系人', 'Contact', '{"sections":[]}', 1, 1)`,
+          [id, orgs[0]],
+        );
+      await addTemplate(template);
+      await expect(addTemplate(newId())).rejects.toThrow();
+      const version = newId();
+      await db.query(
+        `INSERT INTO template_versions (id, org_id, template_id, entity, number, name_zh, name_en, sections,
+           fields, published_at, published_by, created_at, updated_at, version)
+         VALUES ($1, $2, $3, 'contact', 1, '联系人', 'Contact', '[]', '[]', 1, $4, 1, 1, 71)`,
+        [version, orgs[0], template, user],
+      );
+      await expect(
+        db.query(`UPDATE template_versions SET name_zh = '改' WHERE id = $1`, [version]),
+      ).rejects.toThrow(/immutable/);
+      await expect(db.query(`DELETE FROM template_versions WHERE id = $1`, [version])).rejects.toThrow(
+        /immutable/,
+      );
+    } finally {
+      await close();
+    }
+  });
+});

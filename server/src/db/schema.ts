@@ -15,10 +15,11 @@ import {
 } from 'drizzle-orm/pg-core';
 
 /**
- * The sync server's tables (docs/server.md). Synced tables (users, settings, customers and the tables of
- * a customer's children) hold exactly the wire columns of shared/domain/rows.ts in snake_case, plus what
- * only the server needs: `deleted_at` tombstones (a pull turns them into `del`) and `name_norm` /
- * `phone_norm` for per-org uniqueness. `ownership_history` is the wire table `ownershipEvents`.
+ * The sync server's tables (docs/server.md). Synced tables (users, settings, catalogs, template versions,
+ * customers and the tables of a customer's children) hold exactly the wire columns of
+ * shared/domain/rows.ts in snake_case, plus what only the server needs: `deleted_at` tombstones (a pull
+ * turns them into `del`) and `name_norm` / `phone_norm` for per-org uniqueness. `ownership_history` is
+ * the wire table `ownershipEvents`. `templates` (drafts) is the server's own: devices never see drafts.
  * Timestamps are bigint epoch milliseconds, like the wire; `version` is the org version counter value of
  * the transaction that last wrote the row.
  */
@@ -194,7 +195,14 @@ export const customers = pgTable(
     kind: text('kind').notNull().default('customer'),
     leadStatus: text('lead_status'),
     convertedAt: ms('converted_at'),
+    /** Business attributes (docs/templates.md): field key → value, judged by `template_version_id`. */
     attrs: jsonb('attrs').notNull().default({}),
+    /**
+     * The published template version the record was last saved with. No foreign key: the check would
+     * take a key-share lock on the one immutable version row that every write of the org names, and buys
+     * nothing — the mutator has just read that version, and versions are never deleted.
+     */
+    templateVersionId: uuid('template_version_id'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
     version: ms('version').notNull(),
@@ -203,6 +211,11 @@ export const customers = pgTable(
   (t) => [
     index('customers_org_version_idx').on(t.orgId, t.version),
     index('customers_org_owner_idx').on(t.orgId, t.ownerId),
+    // Template-field filters and checks over the whole org (docs/templates.md "Storage that searches →
+    // server"): containment `attrs @> '{"size":"large"}'` — equality, "in" as an OR of containments,
+    // multi-select membership, the option-usage count and the unique-field check all take this form.
+    // jsonb_path_ops indexes only containment, at a fraction of the default operator class's size.
+    index('customers_attrs_gin_idx').using('gin', sql`${t.attrs} jsonb_path_ops`),
     // Uniqueness at capture (SPEC §6) among live customers; leads may share names and phones (two reps
     // meet one company at a fair) until one of them is converted. server/src/sync/duplicates.ts names
     // the holder when one of these refuses a write.
@@ -243,6 +256,9 @@ export const contacts = pgTable(
     email: text('email'),
     wechat: text('wechat'),
     isPrimary: boolean('is_primary').notNull().default(false),
+    /** Business attributes and the template version they were saved with (docs/templates.md). */
+    attrs: jsonb('attrs').notNull().default({}),
+    templateVersionId: uuid('template_version_id'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
     version: ms('version').notNull(),
@@ -278,6 +294,9 @@ export const followUps = pgTable(
     outcome: text('outcome'),
     occurredAt: ms('occurred_at').notNull(),
     nextFollowUpAt: ms('next_follow_up_at'),
+    /** Business attributes and the template version they were saved with (docs/templates.md). */
+    attrs: jsonb('attrs').notNull().default({}),
+    templateVersionId: uuid('template_version_id'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
     version: ms('version').notNull(),
@@ -398,6 +417,9 @@ export const opportunities = pgTable(
     expectedCloseAt: ms('expected_close_at'),
     lostReason: text('lost_reason'),
     closedAt: ms('closed_at'),
+    /** Business attributes and the template version they were saved with (docs/templates.md). */
+    attrs: jsonb('attrs').notNull().default({}),
+    templateVersionId: uuid('template_version_id'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
     version: ms('version').notNull(),
@@ -475,6 +497,101 @@ export const tasks = pgTable(
     check(
       'tasks_origin_ck',
       sql`${t.origin} in ('manual', 'followUp', 'strategy', 'reactivation', 'recycleWarning')`,
+    ),
+  ],
+);
+
+/**
+ * An org's option lists and field library (shared/templates/schema.ts `catalogRowSchema`): one row per org
+ * whose id IS the org id, like settings, so a mutator reads it by id. Synced to every device of the org;
+ * written only by the admin API (server/src/admin/templates.ts) under a row lock, and read by pushes
+ * without one (docs/server.md "Config rows").
+ */
+export const catalogs = pgTable(
+  'catalogs',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    optionLists: jsonb('option_lists').notNull().default([]),
+    fields: jsonb('fields').notNull().default([]),
+    updatedAt: ms('updated_at').notNull(),
+    version: ms('version').notNull(),
+  },
+  (t) => [check('catalogs_id_is_org_ck', sql`${t.id} = ${t.orgId}`)],
+);
+
+/**
+ * Template drafts, as the designer edits them (server only: devices never see a draft). Publishing one
+ * copies it into an immutable `template_versions` row. One template per (org, entity, category), the
+ * default template of an entity having no category.
+ */
+export const templates = pgTable(
+  'templates',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    entity: text('entity').notNull(),
+    category: text('category'),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    /** `templateLayoutSchema`: {sections: [...]}. */
+    layout: jsonb('layout').notNull(),
+    /** The number of the last published version; null until the first publish. */
+    publishedNumber: integer('published_number'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    // NULL categories would never collide in a plain unique index: coalesce makes "no category" one value.
+    uniqueIndex('templates_org_entity_category_uq').on(t.orgId, t.entity, sql`coalesce(${t.category}, '')`),
+    check(
+      'templates_entity_ck',
+      sql`${t.entity} in ('customer', 'contact', 'lead', 'opportunity', 'followUp')`,
+    ),
+  ],
+);
+
+/**
+ * Published template versions (`templateVersionRowSchema`), synced to every device of the org. Immutable:
+ * a record names the version its values were judged by, so a version never changes once inserted (a
+ * trigger of migration 0004 refuses UPDATE and DELETE). `fields` is the snapshot of the library fields
+ * the version places, as they were at publishing.
+ */
+export const templateVersions = pgTable(
+  'template_versions',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    templateId: uuid('template_id')
+      .notNull()
+      .references(() => templates.id),
+    entity: text('entity').notNull(),
+    category: text('category'),
+    number: integer('number').notNull(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    sections: jsonb('sections').notNull(),
+    fields: jsonb('fields').notNull(),
+    publishedAt: ms('published_at').notNull(),
+    publishedBy: uuid('published_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    version: ms('version').notNull(),
+  },
+  (t) => [
+    uniqueIndex('template_versions_template_number_uq').on(t.templateId, t.number),
+    index('template_versions_org_version_idx').on(t.orgId, t.version),
+    check(
+      'template_versions_entity_ck',
+      sql`${t.entity} in ('customer', 'contact', 'lead', 'opportunity', 'followUp')`,
     ),
   ],
 );

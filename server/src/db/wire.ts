@@ -13,6 +13,8 @@ export type WireColumn = { key: string; column: string; kind: WireColumnKind; si
 
 /** The protocol every column of the tables protocol 2 already knew dates from. */
 const BASE_PROTOCOL = 2;
+/** Protocol 4: business profiles from templates (catalogs, template versions, `attrs` everywhere). */
+const TEMPLATES_PROTOCOL = 4;
 
 const c = (key: string, kind: WireColumnKind = 'text', since = BASE_PROTOCOL): WireColumn => ({
   key,
@@ -42,6 +44,31 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
     c('updatedAt', 'ms', 3),
     c('version', 'ms', 3),
   ],
+  catalogs: [
+    c('id', 'uuid', TEMPLATES_PROTOCOL),
+    c('orgId', 'uuid', TEMPLATES_PROTOCOL),
+    c('optionLists', 'json', TEMPLATES_PROTOCOL),
+    c('fields', 'json', TEMPLATES_PROTOCOL),
+    c('updatedAt', 'ms', TEMPLATES_PROTOCOL),
+    c('version', 'ms', TEMPLATES_PROTOCOL),
+  ],
+  templateVersions: [
+    c('id', 'uuid', TEMPLATES_PROTOCOL),
+    c('orgId', 'uuid', TEMPLATES_PROTOCOL),
+    c('templateId', 'uuid', TEMPLATES_PROTOCOL),
+    c('entity', 'text', TEMPLATES_PROTOCOL),
+    c('category', 'text', TEMPLATES_PROTOCOL),
+    c('number', 'int', TEMPLATES_PROTOCOL),
+    c('nameZh', 'text', TEMPLATES_PROTOCOL),
+    c('nameEn', 'text', TEMPLATES_PROTOCOL),
+    c('sections', 'json', TEMPLATES_PROTOCOL),
+    c('fields', 'json', TEMPLATES_PROTOCOL),
+    c('publishedAt', 'ms', TEMPLATES_PROTOCOL),
+    c('publishedBy', 'uuid', TEMPLATES_PROTOCOL),
+    c('createdAt', 'ms', TEMPLATES_PROTOCOL),
+    c('updatedAt', 'ms', TEMPLATES_PROTOCOL),
+    c('version', 'ms', TEMPLATES_PROTOCOL),
+  ],
   customers: [
     c('id', 'uuid'),
     c('orgId', 'uuid'),
@@ -65,6 +92,7 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
     c('leadStatus', 'text', 3),
     c('convertedAt', 'ms', 3),
     c('attrs', 'json'),
+    c('templateVersionId', 'uuid', TEMPLATES_PROTOCOL),
     c('createdAt', 'ms'),
     c('updatedAt', 'ms'),
     c('version', 'ms'),
@@ -79,6 +107,8 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
     c('email'),
     c('wechat'),
     c('isPrimary', 'bool'),
+    c('attrs', 'json', TEMPLATES_PROTOCOL),
+    c('templateVersionId', 'uuid', TEMPLATES_PROTOCOL),
     c('createdAt', 'ms'),
     c('updatedAt', 'ms'),
     c('version', 'ms'),
@@ -95,6 +125,8 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
     c('outcome'),
     c('occurredAt', 'ms'),
     c('nextFollowUpAt', 'ms'),
+    c('attrs', 'json', TEMPLATES_PROTOCOL),
+    c('templateVersionId', 'uuid', TEMPLATES_PROTOCOL),
     c('createdAt', 'ms'),
     c('updatedAt', 'ms'),
     c('version', 'ms'),
@@ -112,6 +144,8 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
     c('expectedCloseAt', 'ms', 3),
     c('lostReason', 'text', 3),
     c('closedAt', 'ms', 3),
+    c('attrs', 'json', TEMPLATES_PROTOCOL),
+    c('templateVersionId', 'uuid', TEMPLATES_PROTOCOL),
     c('createdAt', 'ms', 3),
     c('updatedAt', 'ms', 3),
     c('version', 'ms', 3),
@@ -168,6 +202,8 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
 export const SQL_TABLES: Record<SyncedTable, string> = {
   users: 'users',
   settings: 'settings',
+  catalogs: 'catalogs',
+  templateVersions: 'template_versions',
   customers: 'customers',
   contacts: 'contacts',
   followUps: 'follow_ups',
@@ -178,12 +214,15 @@ export const SQL_TABLES: Record<SyncedTable, string> = {
 };
 
 /**
- * Tables with tombstones (`deleted_at`). Users are deactivated, never deleted; an org's settings row lives
- * as long as the org; ownership history is an append-only audit trail.
+ * Tables with tombstones (`deleted_at`). Users are deactivated, never deleted; an org's settings and
+ * catalog rows live as long as the org; template versions are immutable and never deleted (records name
+ * them); ownership history is an append-only audit trail.
  */
 export const HAS_TOMBSTONES: Record<SyncedTable, boolean> = {
   users: false,
   settings: false,
+  catalogs: false,
+  templateVersions: false,
   customers: true,
   contacts: true,
   followUps: true,
@@ -195,14 +234,27 @@ export const HAS_TOMBSTONES: Record<SyncedTable, boolean> = {
 
 /**
  * Configuration rows a push reads WITHOUT a row lock (docs/server.md "Config rows"): every mutation of an
- * org reads its settings row, so locking it would serialise all the org's pushes on one row; users are
- * read by transfers and task assignment. Mutators never write users; a push that writes settings takes
- * the slow path, whose reads happen under the org lock that every writer of settings holds.
+ * org reads its settings row, and every templated write its catalog and a template version, so locking
+ * them would serialise all the org's pushes on one row; users are read by transfers and task assignment.
+ * Mutators never write users, catalogs or versions; a push that writes settings takes the slow path,
+ * whose reads happen under the org lock that every writer of settings holds.
  */
-export const CONFIG_TABLES: ReadonlySet<SyncedTable> = new Set(['users', 'settings']);
+export const CONFIG_TABLES: ReadonlySet<SyncedTable> = new Set([
+  'users',
+  'settings',
+  'catalogs',
+  'templateVersions',
+]);
 
-/** Tables no mutator may write: the server writes them itself (history with a move). */
-export const SERVER_WRITTEN_TABLES: ReadonlySet<SyncedTable> = new Set(['ownershipEvents']);
+/**
+ * Tables no mutator may write: the server writes them itself (history with a move; catalogs and template
+ * versions through the admin API, server/src/admin/templates.ts).
+ */
+export const SERVER_WRITTEN_TABLES: ReadonlySet<SyncedTable> = new Set([
+  'ownershipEvents',
+  'catalogs',
+  'templateVersions',
+]);
 
 const columnsByKey = Object.fromEntries(
   Object.entries(WIRE_COLUMNS).map(([table, cols]) => [table, new Map(cols.map((col) => [col.key, col]))]),

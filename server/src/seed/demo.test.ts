@@ -6,6 +6,12 @@ import {
   taskRowSchema,
 } from '../../../shared/domain/rows';
 import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
+import {
+  catalogRowSchema,
+  templateVersionRowSchema,
+  validateAttrs,
+  type TemplateVersionRow,
+} from '../../../shared/templates';
 import { isValidCreditCode, isValidPhone, normalizeCompanyName } from '../../../shared/domain/validators';
 import { openTestDatabase, type TestDatabase } from '../testing';
 import { clearDatabase, isDatabaseEmpty, seedDemo, type DemoSummary } from './demo';
@@ -128,7 +134,8 @@ describe('demo seed', () => {
         o.owner_id AS "ownerId", o.name, o.amount_minor::float8 AS "amountMinor", o.currency,
         o.stage_key AS "stageKey", o.status, o.expected_close_at::float8 AS "expectedCloseAt",
         o.lost_reason AS "lostReason", o.closed_at::float8 AS "closedAt", o.created_at::float8 AS "createdAt",
-        o.updated_at::float8 AS "updatedAt", o.version::float8 AS version,
+        o.updated_at::float8 AS "updatedAt", o.version::float8 AS version, o.attrs,
+        o.template_version_id AS "templateVersionId",
         c.owner_id AS "customerOwner", c.pool_state AS pool, c.kind
       FROM opportunities o JOIN customers c ON c.id = o.customer_id`);
     expect(opportunities.length).toBe(summary.opportunities);
@@ -238,6 +245,66 @@ describe('demo seed', () => {
       expect(h.last_pool).toBe(h.pool_state);
       expect(reasons).toHaveLength(h.pool_state === 'public' ? 2 : 1);
     }
+  });
+
+  it('publishes a template per entity over a bilingual catalog, and every record’s values are valid under its version', async () => {
+    const [catalogRow] = await q(`SELECT id, org_id AS "orgId", option_lists AS "optionLists", fields,
+      updated_at::float8 AS "updatedAt", version::float8 AS version FROM catalogs`);
+    const catalog = catalogRowSchema.parse(catalogRow);
+    expect(catalog.id).toBe(summary.orgId);
+    expect(catalog.optionLists.length).toBeGreaterThanOrEqual(5);
+    expect(catalog.fields.length).toBeGreaterThanOrEqual(12);
+    // Many types, each label in both languages.
+    expect(new Set(catalog.fields.map((f) => f.type)).size).toBeGreaterThanOrEqual(12);
+    for (const f of catalog.fields) expect(f.labelZh).toMatch(/\p{Script=Han}/u);
+
+    const versions = (
+      await q(`SELECT id, org_id AS "orgId", template_id AS "templateId", entity, category, number,
+        name_zh AS "nameZh", name_en AS "nameEn", sections, fields, published_at::float8 AS "publishedAt",
+        published_by AS "publishedBy", created_at::float8 AS "createdAt", updated_at::float8 AS "updatedAt",
+        version::float8 AS version FROM template_versions`)
+    ).map((v) => templateVersionRowSchema.parse(v));
+    expect(versions.map((v) => `${v.entity}/${v.category ?? ''}`).sort()).toEqual([
+      'contact/',
+      'customer/',
+      'customer/机械制造',
+      'followUp/',
+      'lead/',
+      'opportunity/',
+    ]);
+    const customer = versions.find((v) => v.entity === 'customer' && v.category === null);
+    expect(customer?.sections.length).toBeGreaterThanOrEqual(2);
+    // 上市代码 shows only for a listed company, inside its section.
+    const stockCode = customer?.sections.flatMap((s) => s.fields).find((f) => f.field === 'stock_code');
+    expect(stockCode?.visibleWhen).toEqual({ field: 'is_listed', op: 'eq', value: true });
+    expect(await q(`SELECT count(*)::int AS n FROM templates WHERE published_number = 1`)).toEqual([
+      { n: 6 },
+    ]);
+
+    const byId = new Map<string, TemplateVersionRow>(versions.map((v) => [v.id, v]));
+    const users = new Set(Object.values(summary.users));
+    let checked = 0;
+    let valued = 0;
+    for (const table of ['customers', 'contacts', 'follow_ups', 'opportunities']) {
+      const rows = await q(`SELECT attrs, template_version_id AS v FROM ${table}`);
+      for (const row of rows) {
+        const version = byId.get(String(row.v));
+        expect(version, `${table} names a published version`).toBeDefined();
+        const attrs = row.attrs as Record<string, unknown>;
+        const verdict = validateAttrs(version as TemplateVersionRow, attrs, {
+          optionLists: catalog.optionLists,
+          userExists: (id) => users.has(id),
+        });
+        expect(verdict, JSON.stringify(attrs)).toMatchObject({ ok: true, values: attrs });
+        checked++;
+        if (Object.keys(attrs).length > 0) valued++;
+      }
+    }
+    expect(valued / checked).toBeGreaterThan(0.6);
+    // Listed companies have distinct stock codes (a unique field).
+    const codes = await q(`SELECT attrs->>'stock_code' AS code FROM customers WHERE attrs ? 'stock_code'`);
+    expect(codes.length).toBeGreaterThan(20);
+    expect(new Set(codes.map((c) => c.code)).size).toBe(codes.length);
   });
 
   it('is deterministic and can be reset', async () => {

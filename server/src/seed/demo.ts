@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS, type Stage } from '../../../shared/domain/settings';
 import { uniqueKey } from '../../../shared/domain/uniqueness';
 import { creditCodeCheckChar, normalizeCompanyName } from '../../../shared/domain/validators';
 import type { FollowUpType, LeadStatus } from '../../../shared/domain/rows';
+import { insertVersions } from '../admin/templates';
 import { hashPassword } from '../auth/passwords';
 import type { ServerDb, SqlRunner } from '../db/database';
 import {
@@ -22,6 +23,7 @@ import {
   TASK_TITLES,
   TITLES,
 } from './demoData';
+import { DemoAttrs, demoCatalog, MACHINERY } from './demoTemplates';
 
 /** The password of every demo user (the brief's fixed demo data). */
 export const DEMO_PASSWORD = 'tidepool123';
@@ -149,7 +151,8 @@ export async function isDatabaseEmpty(db: SqlRunner): Promise<boolean> {
 /** Empties every table (the `--reset-demo` path); the schema and its migrations stay. */
 export async function clearDatabase(db: SqlRunner): Promise<void> {
   await db.rows(sql`TRUNCATE orgs, teams, users, device_sessions, sync_clients, mutation_rejections, sync_conflicts,
-    settings, customers, contacts, follow_ups, opportunities, stage_changes, tasks, ownership_history CASCADE`);
+    settings, catalogs, templates, template_versions, customers, contacts, follow_ups, opportunities, stage_changes,
+    tasks, ownership_history CASCADE`);
 }
 
 /** Every row of the demo, by SQL table (keys are column names), and what later steps need to know. */
@@ -171,6 +174,9 @@ type Seed = {
   taken: { names: Set<string>; codes: Set<string>; phones: Set<string> };
   /** Each rep's private customers (kind customer) and leads, for their tasks. */
   privateOf: Map<string, { customers: string[]; leads: string[] }>;
+  /** Business attributes of each record (their own random stream) and the version they were saved with. */
+  attrs: DemoAttrs;
+  versionOf: Record<'customer' | 'machinery' | 'lead' | 'contact' | 'opportunity' | 'followUp', string>;
 };
 
 const FOLLOW_UP_TYPES_SEEDED = [
@@ -234,6 +240,8 @@ function seedContacts(seed: Seed, customerId: string, createdAt: number, count: 
         : null,
       wechat: r.chance(0.6) ? `${person.pinyin}_${r.digits(4)}` : null,
       is_primary: k === 0,
+      attrs: seed.attrs.contact(k === 0),
+      template_version_id: seed.versionOf.contact,
       created_at: createdAt,
       updated_at: createdAt,
       version: 1,
@@ -323,6 +331,8 @@ function seedOpportunity(
     expected_close_at: closedAt ?? now - (now % DAY) + r.int(7, 120) * DAY,
     lost_reason: target.kind === 'lost' ? r.pick(DEFAULT_SETTINGS.lostReasons).key : null,
     closed_at: closedAt,
+    attrs: seed.attrs.opportunity(createdAt),
+    template_version_id: seed.versionOf.opportunity,
     created_at: createdAt,
     updated_at: closedAt ?? (seed.tables.stage_changes.at(-1)?.changed_at as number),
     version: 1,
@@ -370,6 +380,8 @@ function seedFollowUps(
       outcome: r.pick(OUTCOMES),
       occurred_at: occurredAt,
       next_follow_up_at: r.chance(0.4) ? occurredAt + r.int(3, 14) * DAY : null,
+      attrs: seed.attrs.followUp(),
+      template_version_id: seed.versionOf.followUp,
       created_at: createdAt,
       updated_at: createdAt,
       version: 1,
@@ -452,6 +464,13 @@ function seedCustomer(seed: Seed, isPublic: boolean): void {
   );
   const randomDeal = r.chance(0.2) ? now - r.int(30, 400) * DAY : null;
   const lastDealAt = opportunity?.wonAt ?? randomDeal;
+  // Drawn in the order the row's fields always were, so the rest of the demo stays as it was.
+  const address = `${place.region}${r.pick(place.streets)}${r.int(1, 2000)}号`;
+  const website = r.chance(0.5) ? `www.${brand[1]}${r.chance(0.5) ? '-group' : ''}.com.cn` : null;
+  const customerAttrs = {
+    attrs: seed.attrs.customer({ industry, website }),
+    template_version_id: industry === MACHINERY ? seed.versionOf.machinery : seed.versionOf.customer,
+  };
   seed.tables.customers.push({
     id: customerId,
     org_id: seed.orgId,
@@ -461,10 +480,10 @@ function seedCustomer(seed: Seed, isPublic: boolean): void {
     credit_code: code,
     industry,
     region: place.region,
-    address: `${place.region}${r.pick(place.streets)}${r.int(1, 2000)}号`,
+    address,
     phone,
     phone_norm: uniqueKey('phone', phone),
-    website: r.chance(0.5) ? `www.${brand[1]}${r.chance(0.5) ? '-group' : ''}.com.cn` : null,
+    website,
     source: r.pick(SOURCES),
     status,
     level,
@@ -476,7 +495,7 @@ function seedCustomer(seed: Seed, isPublic: boolean): void {
     kind: 'customer',
     lead_status: null,
     converted_at: null,
-    attrs: {},
+    ...customerAttrs,
     created_at: createdAt,
     updated_at: Math.max(createdAt, lastFollowUpAt ?? 0, lastDealAt ?? 0),
     version: 1,
@@ -570,7 +589,8 @@ function seedLead(seed: Seed): void {
     kind: 'lead',
     lead_status: leadStatus,
     converted_at: null,
-    attrs: {},
+    attrs: seed.attrs.lead(),
+    template_version_id: seed.versionOf.lead,
     created_at: createdAt,
     updated_at: Math.max(createdAt, lastFollowUpAt ?? 0),
     version: 1,
@@ -643,12 +663,14 @@ function seedTasks(seed: Seed, rep: string): void {
 
 /**
  * Seeds the demo org (the brief's demo data): teams 销售部 › 华东一组/华东二组, users admin, wangfang
- * (manager of 华东一组), zhangwei and lina (reps of 华东一组) and the org's default settings;
+ * (manager of 华东一组), zhangwei and lina (reps of 华东一组), the org's default settings and its business
+ * profiles (demoTemplates.ts: option lists, field library, a published template per entity);
  * `customers` companies split between the two reps, one in 33 in the public sea (with the history of
  * how it got there), 1–3 contacts each and 0–6 follow-ups over the last 120 days; an opportunity with
  * its stage history for one private customer in five (every stage, amounts in fen); leads (6% of the
  * customer count) with a primary contact; and each rep's open tasks around `now` (overdue, today, this
- * week). Deterministic for a given `now` and count; every row gets version 1.
+ * week). Every record holds plausible template values, valid under the version it names. Deterministic
+ * for a given `now` and count; every row gets version 1.
  */
 export async function seedDemo(
   db: ServerDb,
@@ -679,6 +701,19 @@ export async function seedDemo(
   const hashes = await Promise.all(people.map(() => hashPassword(DEMO_PASSWORD)));
   const reps = [userIds.zhangwei, userIds.lina];
 
+  // Business profiles: the catalog, templates and their published versions, and each record's values,
+  // from a random stream of their own so that the rest of the demo is what it was before templates.
+  const ra = createRandom(SEED + 1);
+  const profiles = demoCatalog({
+    orgId,
+    publishedBy: userIds.admin,
+    now: yearAgo,
+    version,
+    id: () => ra.id(yearAgo),
+  });
+  const versionFor = (entity: string, category: string | null = null) =>
+    profiles.versions.find((v) => v.entity === entity && v.category === category)?.id ?? '';
+
   const seed: Seed = {
     r,
     now,
@@ -695,6 +730,15 @@ export async function seedDemo(
     },
     taken: { names: new Set(), codes: new Set(), phones: new Set() },
     privateOf: new Map(reps.map((rep) => [rep, { customers: [], leads: [] }])),
+    attrs: new DemoAttrs(ra, now, Object.values(userIds)),
+    versionOf: {
+      customer: versionFor('customer'),
+      machinery: versionFor('customer', MACHINERY),
+      lead: versionFor('lead'),
+      contact: versionFor('contact'),
+      opportunity: versionFor('opportunity'),
+      followUp: versionFor('followUp'),
+    },
   };
   let publicCustomers = 0;
   for (let i = 0; i < customerCount; i++) {
@@ -746,6 +790,19 @@ export async function seedDemo(
         version,
       })),
     );
+    const { catalog } = profiles;
+    await bulkInsert(tx, 'catalogs', [
+      {
+        id: catalog.id,
+        org_id: catalog.orgId,
+        option_lists: catalog.optionLists,
+        fields: catalog.fields,
+        updated_at: catalog.updatedAt,
+        version,
+      },
+    ]);
+    await bulkInsert(tx, 'templates', profiles.templates);
+    await insertVersions(tx, profiles.versions);
     // Parents before children: foreign keys are checked per statement.
     for (const table of [
       'customers',

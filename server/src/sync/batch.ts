@@ -1,7 +1,15 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { AppError, parseOrThrow, type AppErrorData } from '../../../shared/errors';
 import { SYNCED_TABLES, TABLE_SCOPE, type SyncedTable } from '../../../shared/domain/rows';
-import type { Effect, MutationContext, MutationDef, ReadSpec, Reads } from '../../../shared/mutations';
+import {
+  sameValue,
+  type Effect,
+  type MutationContext,
+  type MutationDef,
+  type ReadSpec,
+  type Reads,
+  type UniqueEffect,
+} from '../../../shared/mutations';
 import type { PushedMutation, Rejection } from '../../../shared/sync/protocol';
 import { pgErrorCode, type DbRow, type ServerTx } from '../db/database';
 import {
@@ -18,6 +26,7 @@ import {
 } from '../db/wire';
 import { newId } from '../../../shared/ids';
 import { FOLLOWS_OWNER, MutatorFailure, PROTECTED_KEYS, type WriteStamp } from './effects';
+import { duplicateAttr, findAttrHolders, lockUniqueValue, prepareTemplatedReads } from './attrs';
 import { definedReads, resolveMutation } from './mutators';
 import { POKE_CHANNEL } from './pokes';
 
@@ -139,18 +148,24 @@ type SideRecords = { history: HistoryRecord[]; conflicts: ConflictRecord[]; work
 
 /**
  * Applies one mutation's effects to a scratch copy of the entries it touches, and collects the history
- * and conflict records it writes; throws to refuse (nothing of it is kept then).
+ * and conflict records it writes and the unique-value checks it asks for (made by the caller, which may
+ * query); throws to refuse (nothing of it is kept then).
  */
 function applyInMemory(
   overlay: Map<string, Entry>,
   effects: Effect[],
   stamp: WriteStamp,
   m: PushedMutation,
-): { scratch: Map<string, Entry> } & SideRecords {
+): { scratch: Map<string, Entry>; unique: UniqueEffect[] } & SideRecords {
   const scratch = new Map<string, Entry>();
   const side: SideRecords = { history: [], conflicts: [], workMoves: [] };
+  const unique: UniqueEffect[] = [];
   const current = (k: string) => scratch.get(k) ?? overlay.get(k);
   for (const effect of effects) {
+    if (effect.kind === 'assertUnique') {
+      unique.push(effect);
+      continue;
+    }
     if (effect.kind === 'conflict') {
       side.conflicts.push({
         client_id: stamp.clientId,
@@ -253,7 +268,48 @@ function applyInMemory(
       });
     }
   }
-  return { scratch, ...side };
+  return { scratch, unique, ...side };
+}
+
+/**
+ * The fast path's `assertUnique` (attrs.ts has the slow path's): the value's advisory lock, then the
+ * records holding it — in the database, except the rows this push has already rewritten in memory (their
+ * stored copy is stale), and among those rewritten rows (the overlay, and this mutation's scratch).
+ */
+async function assertUniqueInBatch(
+  tx: ServerTx,
+  orgId: string,
+  effect: UniqueEffect,
+  overlay: Map<string, Entry>,
+  scratch: Map<string, Entry>,
+): Promise<void> {
+  const written = new Map<string, Entry>();
+  for (const [k, e] of [...overlay, ...scratch]) {
+    if (e.table === effect.table && e.write !== null) written.set(k, scratch.get(k) ?? e);
+  }
+  await lockUniqueValue(tx, orgId, effect);
+  // Enough rows that one not rewritten in memory is among them whenever there is one.
+  const stored = await findAttrHolders(tx, orgId, effect, written.size + 1);
+  if (stored.some((id) => !written.has(key(effect.table, id)))) throw duplicateAttr(effect);
+  const kind = effect.entity === 'lead' ? 'lead' : 'customer';
+  for (const e of written.values()) {
+    const row = e.row;
+    if (!row || e.deletedAt !== null || row.id === effect.id) continue;
+    if (effect.table === 'customers' && row.kind !== kind) continue;
+    const held = (row.attrs as Record<string, unknown> | null | undefined)?.[effect.field];
+    if (held !== undefined && sameValue(held, effect.value)) throw duplicateAttr(effect);
+  }
+}
+
+/**
+ * Takes the org row's lock ahead of the closing statement. A push checking unique values does so before
+ * its first check, so that every push takes its locks in one order — org row, then value locks — as the
+ * slow path does (it bumps the version before running any mutator): a fast push holding a value lock
+ * while waiting for the org row, against a slow one holding the org row while waiting for that value,
+ * would deadlock. The closing statement's UPDATE then finds the row already locked by this transaction.
+ */
+async function lockOrgRow(tx: ServerTx, orgId: string): Promise<void> {
+  await tx.rows(sql`SELECT 1 AS locked FROM orgs WHERE id = ${orgId} FOR NO KEY UPDATE`);
 }
 
 /**
@@ -494,16 +550,19 @@ export async function applyBatch(
   const rejections: Rejection[] = [];
   const side: SideRecords = { history: [], conflicts: [], workMoves: [] };
   const parsed: (Parsed | AppErrorData)[] = pending.map((m) => parse(m, ctx.orgId, protocolVersion));
-  const overlay = await lockReads(tx, readSpecs(parsed), ctx.orgId);
+  const specs = readSpecs(parsed);
+  const context = await prepareTemplatedReads(tx, specs, ctx);
+  const overlay = await lockReads(tx, specs, ctx.orgId);
   // The version is only known once the closing statement takes the org lock: the overlay carries a
   // placeholder, and the statement stamps every row with the real one. Mutators never read `version`
   // (their effects cannot even name it: NewRow omits it).
   const stamp: WriteStamp = { ...base, version: VERSION_PLACEHOLDER };
-  parsed.forEach((p, i) => {
+  let orgLocked = false;
+  for (const [i, p] of parsed.entries()) {
     const m = pending[i] as PushedMutation;
     if (!('def' in p)) {
       rejections.push({ mutationId: m.id, name: m.name, error: p });
-      return;
+      continue;
     }
     try {
       const loaded: Record<string, DbRow | undefined> = {};
@@ -513,21 +572,28 @@ export async function applyBatch(
       }
       let effects: Effect[];
       try {
-        effects = p.def.plan(p.args, loaded as never, ctx);
+        effects = p.def.plan(p.args, loaded as never, context);
       } catch (err) {
         if (err instanceof AppError) throw err;
         throw new MutatorFailure(err instanceof Error ? err.message : String(err));
       }
       const applied = applyInMemory(overlay, effects, stamp, m);
+      for (const effect of applied.unique) {
+        if (!orgLocked) await lockOrgRow(tx, ctx.orgId);
+        orgLocked = true;
+        await assertUniqueInBatch(tx, ctx.orgId, effect, overlay, applied.scratch);
+      }
       for (const [k, entry] of applied.scratch) overlay.set(k, entry);
       side.history.push(...applied.history);
       side.workMoves.push(...applied.workMoves);
       side.conflicts.push(...applied.conflicts);
     } catch (err) {
       if (err instanceof NeedsSlowPath) throw err;
+      // A failed query of a unique check has aborted the transaction: the push fails (or is retried).
+      if (pgErrorCode(err)) throw err;
       rejections.push({ mutationId: m.id, name: m.name, error: refusalOf(err) });
     }
-  });
+  }
   try {
     await closeBatch(tx, overlay, side, {
       orgId: base.orgId,

@@ -16,6 +16,7 @@ import {
   wireSelectList,
   wireValue,
 } from '../db/wire';
+import { assertUniqueAttr } from './attrs';
 import { UNIQUE_CONSTRAINTS } from './duplicates';
 
 /**
@@ -178,7 +179,10 @@ function jsonOrNull(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
-/** Writes one effect, stamping the transaction's version. Delete leaves a tombstone (pull sends `del`). */
+/**
+ * Writes one effect, stamping the transaction's version. Delete leaves a tombstone (pull sends `del`).
+ * `assertUnique` writes nothing: it refuses the mutation when another record holds the value (attrs.ts).
+ */
 export async function applyEffect(
   tx: ServerTx,
   effect: Effect,
@@ -187,6 +191,7 @@ export async function applyEffect(
 ): Promise<void> {
   if (effect.kind === 'move') return applyMove(tx, effect, stamp);
   if (effect.kind === 'conflict') return recordConflict(tx, effect, stamp, meta);
+  if (effect.kind === 'assertUnique') return assertUniqueAttr(tx, stamp.orgId, effect);
   const table = sql.raw(SQL_TABLES[effect.table]);
   if (effect.kind === 'insert') {
     const row = { ...(effect.row as Record<string, unknown>), orgId: stamp.orgId };

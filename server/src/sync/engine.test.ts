@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../shared/ids';
 import {
+  MIN_SUPPORTED_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   pullResponseSchema,
   type PatchOp,
@@ -271,24 +272,24 @@ describe('full pull progress', () => {
 });
 
 describe('protocol versions', () => {
-  it('serves protocol 2 (the edit applies with its merge) and protocol 3 side by side', async () => {
-    const v2 = new Device('zhangwei', 2);
+  it('serves protocol 3 (the edit applies with its merge) and protocol 4 side by side', async () => {
     const v3 = new Device('zhangwei', 3);
-    const [p2, p3] = await Promise.all([v2.pull(), v3.pull()]);
-    expect(putIds(ops(p2), 'customers')).toEqual(putIds(ops(p3), 'customers'));
+    const v4 = new Device('zhangwei', 4);
+    const [p3, p4] = await Promise.all([v3.pull(), v4.pull()]);
+    expect(putIds(ops(p3), 'customers')).toEqual(putIds(ops(p4), 'customers'));
     const customerId = await customerWithChildren('zhangwei');
-    await v3.push('updateCustomer', { id: customerId, set: { website: 'https://v3.example.com' }, base: {} });
+    await v4.push('updateCustomer', { id: customerId, set: { website: 'https://v4.example.com' }, base: {} });
     expect(
       (
-        await v2.push('updateCustomer', {
+        await v3.push('updateCustomer', {
           id: customerId,
-          set: { website: 'https://v2.example.com' },
-          base: { website: 'https://v3.example.com' },
+          set: { website: 'https://v3.example.com' },
+          base: { website: 'https://v4.example.com' },
         })
       ).rejections,
     ).toEqual([]);
     expect(await server.query('SELECT website FROM customers WHERE id = $1', [customerId])).toEqual([
-      { website: 'https://v2.example.com' },
+      { website: 'https://v3.example.com' },
     ]);
   });
 
@@ -297,7 +298,7 @@ describe('protocol versions', () => {
       const body = { clientId: newId(), cursor: null, mutations: [] };
       const old = await postJson<{ error: { code: string; message: string } }>(
         `${server.url}/sync/${path}`,
-        { ...body, protocolVersion: 0 },
+        { ...body, protocolVersion: MIN_SUPPORTED_PROTOCOL_VERSION - 1 },
         tokens.zhangwei,
       );
       expect(old.status).toBe(426);
@@ -322,7 +323,7 @@ describe('reset', () => {
     await device.pull();
     // As if the server's database had been restored from before this device's mutations 1–5.
     const [org] = await server.query('SELECT version::float8 AS v FROM orgs');
-    device.cursor = encodeCursor({ u: server.demo.users.lina, v: Number(org?.v), m: 5, l: 3 });
+    device.cursor = encodeCursor({ u: server.demo.users.lina, v: Number(org?.v), m: 5, l: 4 });
     const [page] = await device.pull();
     expect(page?.patch[0]).toEqual({ op: 'clear' });
     expect(page?.lastMutationId).toBe(0);

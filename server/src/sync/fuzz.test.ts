@@ -16,7 +16,13 @@ const RUNS = Number(process.env.TIDEPOOL_FUZZ_RUNS ?? 150);
 let server: TestServer;
 let token: string;
 const linaClientId = newId();
-const other = { orgId: newId(), userId: newId(), customerId: newId() };
+const other = {
+  orgId: newId(),
+  userId: newId(),
+  customerId: newId(),
+  templateId: newId(),
+  versionId: newId(),
+};
 
 beforeAll(async () => {
   server = await startTestServer({ demoCustomers: 10 });
@@ -37,6 +43,18 @@ beforeAll(async () => {
     `INSERT INTO customers (id, org_id, name, name_norm, status, owner_id, pool_state, attrs, created_at, updated_at, version)
      VALUES ($1, $2, '别家客户有限公司', '别家客户', 'active', $3, 'private', '{}', $4, $4, 1)`,
     [other.customerId, other.orgId, other.userId, t],
+  );
+  // And a published follow-up template whose version the fuzzer names in zhangwei's writes.
+  await server.query(
+    `INSERT INTO templates (id, org_id, entity, name_zh, name_en, layout, published_number, created_at, updated_at)
+     VALUES ($1, $2, 'followUp', '跟进', 'Follow-up', '{"sections":[]}', 1, $3, $3)`,
+    [other.templateId, other.orgId, t],
+  );
+  await server.query(
+    `INSERT INTO template_versions (id, org_id, template_id, entity, number, name_zh, name_en, sections, fields,
+       published_at, published_by, created_at, updated_at, version)
+     VALUES ($1, $2, $3, 'followUp', 1, '跟进', 'Follow-up', '[]', '[]', $4, $5, $4, $4, 1)`,
+    [other.versionId, other.orgId, other.templateId, t, other.userId],
   );
   // A device of another user of the same org, whose clientId zhangwei must not use.
 
@@ -71,6 +89,9 @@ async function digest(): Promise<string> {
     'ownership_history',
     'sync_conflicts',
     'settings',
+    'catalogs',
+    'templates',
+    'template_versions',
     'opportunities',
     'stage_changes',
     'tasks',
@@ -96,6 +117,7 @@ const junk = fc.oneof(
 const foreignId = fc.oneof(
   fc.constant(other.customerId),
   fc.constant(other.userId),
+  fc.constant(other.versionId),
   fc.uuid(),
   fc.constant('not-a-uuid'),
 );
@@ -123,10 +145,25 @@ const mutationId = fc.oneof(
 const argsFor = (name: string) => {
   switch (name) {
     case 'createCustomer':
-      return fc.record({
-        id: fc.constant(other.customerId),
-        name: fc.oneof(fc.string({ maxLength: 300 }), junk),
-      });
+      return fc.record(
+        {
+          id: fc.constant(other.customerId),
+          name: fc.oneof(fc.string({ maxLength: 300 }), junk),
+          attrs: fc.oneof(fc.dictionary(fc.string({ maxLength: 12 }), junk), junk),
+          templateVersionId: fc.oneof(foreignId, junk),
+        },
+        { requiredKeys: ['id', 'name'] },
+      );
+    case 'updateContact':
+      return fc.record(
+        {
+          id: foreignId,
+          customerId: foreignId,
+          set: fc.oneof(fc.record({ attrs: fc.dictionary(fc.string({ maxLength: 12 }), junk) }), junk),
+          templateVersionId: fc.oneof(foreignId, junk),
+        },
+        { requiredKeys: ['id', 'customerId', 'set'] },
+      );
     case 'updateCustomer':
       return fc.record(
         { id: foreignId, set: fc.oneof(fc.dictionary(fc.string({ maxLength: 12 }), junk), junk), base: junk },
@@ -144,6 +181,8 @@ const argsFor = (name: string) => {
         completesTaskId: fc.oneof(foreignId, junk),
         nextTaskId: fc.oneof(fc.uuid(), junk),
         nextFollowUpAt: fc.oneof(fc.integer(), junk),
+        attrs: fc.oneof(fc.dictionary(fc.string({ maxLength: 12 }), junk), junk),
+        templateVersionId: fc.oneof(foreignId, junk),
       });
     case 'transferCustomer':
       return fc.record({ customerId: foreignId, toUserId: foreignId, reason: fc.oneof(fc.string(), junk) });
@@ -217,6 +256,7 @@ const mutationArb = fc
     'updateFollowUp',
     'deleteFollowUp',
     'updateSettings',
+    'updateContact',
     'teleport',
     '',
     '__proto__',
@@ -234,14 +274,14 @@ const pushBody = fc.oneof(
   junk,
   fc.record(
     {
-      protocolVersion: mostly(fc.constantFrom(2, 3), fc.integer({ min: -3, max: 9 }), junk),
+      protocolVersion: mostly(fc.constantFrom(3, 4), fc.integer({ min: -3, max: 9 }), junk),
       clientId: mostly(fc.uuid(), fc.constant(linaClientId), junk),
       mutations: mostly(fc.array(mutationArb, { maxLength: 12 }), junk),
     },
     { requiredKeys: [] },
   ),
   fc.record({
-    protocolVersion: fc.constantFrom(2, 3),
+    protocolVersion: fc.constantFrom(3, 4),
     clientId: fc.uuid(),
     mutations: fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
   }),
@@ -272,7 +312,7 @@ const pullBody = fc.oneof(
   junk,
   fc.record(
     {
-      protocolVersion: fc.oneof(fc.constantFrom(1, 2, 3), junk),
+      protocolVersion: fc.oneof(fc.constantFrom(2, 3, 4), junk),
       clientId: fc.oneof(fc.uuid(), fc.constant(linaClientId), junk),
       cursor: cursorArb,
       limit: fc.oneof(fc.integer({ min: -5, max: 10 }), fc.constant(1e9), fc.double(), junk),

@@ -6,29 +6,36 @@ import { AppError } from '../../../shared/errors';
 import {
   getMutation,
   isMutationName,
-  PROTOCOL_2_MUTATIONS,
+  PROTOCOL_3_MUTATIONS,
   type MutationDef,
+  type MutationName,
   type ReadSpec,
   type Reads,
 } from '../../../shared/mutations';
 
-/** The first protocol that has every mutation (PROTOCOL_2_MUTATIONS are the ones protocol 2 had). */
-const PROTOCOL_3 = 3;
+/**
+ * The first protocol a mutation exists in: PROTOCOL_3_MUTATIONS are the ones protocol 3 had (protocol 2
+ * is refused as a whole, with 426); the others came with protocol 4.
+ */
+function sinceProtocol(name: MutationName): number {
+  return PROTOCOL_3_MUTATIONS.has(name) ? 3 : 4;
+}
 
 /**
  * The mutator a device may run under its protocol: an unknown name is a `bad_request`; a mutation newer
- * than the device's protocol (a protocol-2 app cannot have made one — an app downgraded over a
- * protocol-3 outbox can) is refused as `upgrade_required`, so its author is told to update.
+ * than the device's protocol (a protocol-3 app cannot have made one — an app downgraded over a
+ * protocol-4 outbox can) is refused as `upgrade_required`, so its author is told to update.
  */
 export function resolveMutation(name: string, protocolVersion: number): MutationDef<string, unknown, Reads> {
   if (!isMutationName(name)) {
     throw new AppError('bad_request', `name: unknown mutation "${name}"`, { field: 'name' });
   }
-  if (protocolVersion < PROTOCOL_3 && !PROTOCOL_2_MUTATIONS.has(name)) {
+  const min = sinceProtocol(name);
+  if (protocolVersion < min) {
     throw new AppError(
       'upgrade_required',
-      `name: ${name} needs protocol ${PROTOCOL_3} (this device speaks ${protocolVersion}); update Tidepool to sync it`,
-      { field: 'name', params: { min: PROTOCOL_3 } },
+      `name: ${name} needs protocol ${min} (this device speaks ${protocolVersion}); update Tidepool to sync it`,
+      { field: 'name', params: { min } },
     );
   }
   return getMutation(name);

@@ -1,13 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError, parseOrThrow, type AppErrorData } from '../../../shared/errors';
-import {
-  FOLLOW_UP_TYPES,
-  PROTOCOL_2_TABLES,
-  SYNCED_TABLES,
-  TABLE_SCOPE,
-  type SyncedTable,
-} from '../../../shared/domain/rows';
+import { PROTOCOL_3_TABLES, SYNCED_TABLES, TABLE_SCOPE, type SyncedTable } from '../../../shared/domain/rows';
 import { getMutation, isMutationName } from '../../../shared/mutations';
 import {
   pullRequestSchema,
@@ -27,18 +21,20 @@ export const DEFAULT_PULL_LIMIT = 5000;
 
 /**
  * The tables a device of each protocol is sent, in pull order (parents first), and the id of that list
- * carried in the cursor (`l`). Protocol 2's list is exactly what servers sent before protocol 3 existed,
- * in the same order, so a cursor without `l` (issued by such a server) indexes it.
+ * carried in the cursor (`l`). Protocol 3's list is exactly what servers sent before protocol 4 existed,
+ * in the same order, so a protocol-3 device continues its cursors across the server's upgrade. (List 2,
+ * and a cursor without `l`, come from protocol-2 servers and devices: no device served today holds one
+ * that could continue, so such a cursor restarts a full pull.)
  */
-type TableList = { id: 2 | 3; tables: readonly SyncedTable[] };
-const TABLE_LISTS: Record<2 | 3, TableList> = {
-  2: { id: 2, tables: PROTOCOL_2_TABLES },
-  3: { id: 3, tables: SYNCED_TABLES },
+type TableList = { id: 3 | 4; tables: readonly SyncedTable[] };
+const TABLE_LISTS: Record<3 | 4, TableList> = {
+  3: { id: 3, tables: PROTOCOL_3_TABLES },
+  4: { id: 4, tables: SYNCED_TABLES },
 };
 
 /** The table list a device speaking `protocolVersion` is served. */
 export function tableListFor(protocolVersion: number): TableList {
-  return protocolVersion >= 3 ? TABLE_LISTS[3] : TABLE_LISTS[2];
+  return protocolVersion >= 4 ? TABLE_LISTS[4] : TABLE_LISTS[3];
 }
 
 /**
@@ -47,14 +43,14 @@ export function tableListFor(protocolVersion: number): TableList {
  * towards version `v` is being paged; `p.b` is its base version (null for a full pull), `p.t` the index
  * of the table in list `l` and `p.a` the last id sent in that table (keyset paging). A full round pages
  * the children of customers by (customer id, id), so its cursor also holds `p.c`, the customer id of the
- * last child sent. `l` absent: a cursor from before protocol 3, i.e. list 2.
+ * last child sent. `l` absent: a cursor from before protocol 3, i.e. list 2 (never continued now).
  */
 const cursorSchema = z
   .object({
     u: z.uuid(),
     v: z.int().nonnegative(),
     m: z.int().nonnegative(),
-    l: z.union([z.literal(2), z.literal(3)]).optional(),
+    l: z.union([z.literal(2), z.literal(3), z.literal(4)]).optional(),
     p: z
       .object({
         b: z.int().nonnegative().nullable(),
@@ -231,26 +227,12 @@ function isChildTable(table: SyncedTable): boolean {
   return TABLE_SCOPE[table] === 'child';
 }
 
-/**
- * What a device of an older protocol can take from a row the columns were already cut for: a
- * protocol-2 device knows only the follow-up types it shipped with, and its row check would refuse a
- * page holding an org's own type, so such a type is sent as `other`.
- */
-function forProtocol(table: SyncedTable, row: DbRow, protocol: number): DbRow {
-  if (protocol < 3 && table === 'followUps' && !(FOLLOW_UP_TYPES as readonly unknown[]).includes(row.type)) {
-    row.type = 'other';
-  }
-  return row;
-}
-
-function toOp(table: SyncedTable, row: DbRow, protocol: number): PatchOp {
+function toOp(table: SyncedTable, row: DbRow): PatchOp {
   // Only incremental queries select "_gone"; full pages are sent as the driver returns them.
-  if (!('_gone' in row)) return { op: 'put', table, row: forProtocol(table, row, protocol) };
+  if (!('_gone' in row)) return { op: 'put', table, row };
   const isGone = row._gone === true;
   delete row._gone;
-  return isGone
-    ? { op: 'del', table, id: String(row.id) }
-    : { op: 'put', table, row: forProtocol(table, row, protocol) };
+  return isGone ? { op: 'del', table, id: String(row.id) } : { op: 'put', table, row };
 }
 
 type RejectionRow = { mutationId: number; name: string; args: unknown; error: AppErrorData };
@@ -278,7 +260,7 @@ function countScopeQuery(scope: UserScope, tables: readonly SyncedTable[]): SQL 
  * mutation read or targeted — `put` when it is in the user's scope, else `del` — so the device drops the
  * optimistic values it applied for it (a rejected edit, a follow-up on a customer that left the scope).
  * A child put in scope comes after its customer's put, which the device may not have yet in this round.
- * Only the round's tables: a protocol-2 device is never sent a settings row its mutation did not read.
+ * Only the round's tables: a protocol-3 device is never sent a catalog its mutation read.
  */
 async function refetchRows(
   tx: ServerTx,
@@ -341,11 +323,7 @@ async function refetchRows(
       seen.add(id);
       const inScope = row._in === true;
       delete row._in;
-      ops.push(
-        inScope
-          ? { op: 'put', table, row: forProtocol(table, row, round.protocol) }
-          : { op: 'del', table, id },
-      );
+      ops.push(inScope ? { op: 'put', table, row } : { op: 'del', table, id });
     }
     // Rows that do not exist (or belong to another org) are removed from the device all the same.
     for (const id of wanted.get(table) ?? []) if (!seen.has(id)) ops.push({ op: 'del', table, id });
@@ -399,8 +377,8 @@ async function readPage(
   // mutations this database never processed), restarts with a full pull rather than looping on an error
   // (electric-sql #1552). The device keeps its outbox across the `clear` (docs/sync-protocol.md "Reset").
   // A cursor issued for another table list restarts too: `p.t` indexes that list, and a device that
-  // moves from protocol 2 to 3 has none of the rows of the new tables and columns, whatever its version
-  // (docs/server.md "Protocol 3"). A full round's cursor inside a child table without `p.c` (issued
+  // moves from protocol 3 to 4 has none of the rows of the new tables and columns, whatever its version
+  // (docs/server.md "Protocol 4 next to protocol 3"). A full round's cursor inside a child table without `p.c` (issued
   // before children were paged by customer) cannot be continued in that order: it restarts as well.
   const sameList = (cursor?.l ?? 2) === list.id;
   const cursorTable = cursor?.p === undefined ? undefined : list.tables[cursor.p.t];
@@ -499,7 +477,7 @@ async function readPage(
     const rows = together
       ? (results[notices.length + i] ?? []).slice(0, remaining)
       : await tx.rows(pageOf(t, remaining));
-    for (const row of rows) patch.push(toOp(table, row, round.protocol));
+    for (const row of rows) patch.push(toOp(table, row));
     remaining -= rows.length;
     if (remaining === 0) {
       const last = rows[rows.length - 1];

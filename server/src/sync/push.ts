@@ -19,6 +19,7 @@ import {
   pendingReads,
   RETRYABLE_PG_CODES,
 } from './batch';
+import { prepareTemplatedReads } from './attrs';
 import { definedReads, resolveMutation } from './mutators';
 import { describeDuplicate } from './duplicates';
 import {
@@ -134,7 +135,14 @@ async function runMutation(
     if (err instanceof AppError) throw err;
     throw new MutatorFailure(err instanceof Error ? err.message : String(err));
   }
-  for (const effect of effects) {
+  // Unique-attribute checks before any write, as the fast path decides them before its closing statement
+  // meets the database's own unique indexes: a write that collides on both is refused the same way on
+  // both paths (attrs.<field>, not name).
+  const ordered = [
+    ...effects.filter((e) => e.kind === 'assertUnique'),
+    ...effects.filter((e) => e.kind !== 'assertUnique'),
+  ];
+  for (const effect of ordered) {
     const write = customerWrite(effect);
     if (write) customers.set(write.id, { ...customers.get(write.id), ...write.values });
     try {
@@ -229,15 +237,18 @@ async function pushOnce(
     }
 
     // The slow path locks the same rows first, in the same order, so it cannot deadlock with a fast
-    // path push that holds some of them and waits for the org lock this path is about to take.
-    await lockReads(tx, pendingReads(pending, user.orgId, protocolVersion), user.orgId);
+    // path push that holds some of them and waits for the org lock this path is about to take. Before
+    // them, as on the fast path, the catalog's shared lock when a mutation judges attributes.
+    const specs = pendingReads(pending, user.orgId, protocolVersion);
+    const context = await prepareTemplatedReads(tx, specs, ctx);
+    await lockReads(tx, specs, user.orgId);
     // One version per push transaction. The org row stays locked until commit, so the writers of one org
     // commit in version order and a pull snapshot always sees a prefix of versions (docs/server.md).
     const [org] = await tx.rows<{ version: number }>(sql`
       UPDATE orgs SET version = version + 1 WHERE id = ${user.orgId} RETURNING version::float8 AS version`);
     if (!org) throw new AppError('unauthorized', 'Your organisation no longer exists');
     const stamp: WriteStamp = { ...base, version: org.version };
-    const rejections = await applyOneByOne(tx, pending, ctx, stamp, protocolVersion);
+    const rejections = await applyOneByOne(tx, pending, context, stamp, protocolVersion);
     const byId = new Map(pending.map((m) => [m.id, m]));
     for (const r of rejections) {
       await tx.rows(sql`

@@ -13,8 +13,9 @@ import { handlePush, type PushStrategy } from './push';
  * (a rep, their manager, an admin) with duplicate ids, duplicate names, other reps' customers, invalid
  * args and dangling references — and the working day's opportunities, stage moves, tasks completed by
  * follow-ups, claims from the public sea, leads and their conversion, follow-up deletions and settings
- * edits (a config row the fast path leaves to the slow one) — are pushed to two identically seeded
- * databases, one per strategy. Transfers and claims move the customers' open work with them.
+ * edits (a config row the fast path leaves to the slow one), and business attributes with a unique field
+ * whose values collide within and across pushes — are pushed to two identically seeded databases, one
+ * per strategy. Transfers and claims move the customers' open work with them.
  */
 const NOW = Date.UTC(2026, 2, 1, 3, 0, 0);
 const CLIENTS = {
@@ -42,6 +43,8 @@ type World = {
   tasks: { id: string; customerId: string }[];
   users: Record<string, SessionUser>;
   userIds: Record<string, string>;
+  /** Published template versions by entity (the demo's default ones). */
+  versions: Record<string, string>;
 };
 
 async function reset(db: ServerDb): Promise<World> {
@@ -70,6 +73,12 @@ async function reset(db: ServerDb): Promise<World> {
     users: Object.fromEntries(users.map((u) => [String(u.username), u as SessionUser])),
     userIds: Object.fromEntries(
       (await db.query('SELECT id, username FROM users')).map((u) => [String(u.username), String(u.id)]),
+    ),
+    versions: Object.fromEntries(
+      (await db.query('SELECT id, entity FROM template_versions WHERE category IS NULL')).map((v) => [
+        String(v.entity),
+        String(v.id),
+      ]),
     ),
   };
 }
@@ -167,6 +176,26 @@ const mutationArb = fc.oneof(
   fc.record({ kind: fc.constant('convert' as const), customer: fc.nat(13) }),
   fc.record({ kind: fc.constant('deleteFollowUp' as const), id: fc.nat(12), customer: fc.nat(13) }),
   fc.record({ kind: fc.constant('settings' as const), hours: fc.constantFrom(0, 48) }),
+  // Protocol 4: business attributes, with a unique field (上市代码) whose values collide often.
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('attrs' as const),
+      customer: fc.nat(13),
+      code: fc.constantFrom('600001', '600002', '000003', 'bad'),
+      listed: fc.boolean(),
+      version: fc.constantFrom('customer', 'customer', 'contact', 'missing'),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('createWithAttrs' as const),
+      id: fc.nat(5),
+      name: fc.nat(9),
+      code: fc.constantFrom('600001', '600002'),
+    }),
+  },
 );
 
 const streamArb = fc.array(
@@ -279,6 +308,25 @@ function toArgs(world: World, m: MutationSpec) {
       return { name: 'deleteFollowUp', args: { id: uuid(500 + m.id), customerId: customer(m.customer) } };
     case 'settings':
       return { name: 'updateSettings', args: { set: { followUpEditWindowHours: m.hours } } };
+    case 'attrs':
+      return {
+        name: 'updateCustomer',
+        args: {
+          id: customer(m.customer),
+          set: { attrs: { is_listed: m.listed, stock_code: m.code } },
+          templateVersionId: world.versions[m.version] ?? uuid(998),
+        },
+      };
+    case 'createWithAttrs':
+      return {
+        name: 'createCustomer',
+        args: {
+          id: uuid(100 + m.id),
+          name: name(m.name),
+          attrs: { company_size: 'small', is_listed: true, stock_code: m.code },
+          templateVersionId: world.versions.customer,
+        },
+      };
     default:
       return { name: 'teleport', args: {} };
   }
