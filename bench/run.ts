@@ -10,11 +10,14 @@ import { instances2 } from './suites/instances2';
 import { localRead } from './suites/localRead';
 import { localWrite } from './suites/localWrite';
 import { serverPush } from './suites/serverPush';
+import { templateFilter } from './suites/templateFilter';
 
 /** Every suite, in the order they run (cheapest first, so a --quick smoke fails fast). */
 export const SUITES: readonly Suite[] = [
   localWrite,
   localRead,
+  templateFilter,
+  (await import('./suites/formRender')).formRender,
   serverPush,
   devices200,
   instances2,

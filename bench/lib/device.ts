@@ -3,6 +3,7 @@ import type { ContactRow, CustomerRow, FollowUpRow, TaskRow, UserRow } from '../
 import { defaultSettings } from '../../shared/domain/settings';
 import { newId } from '../../shared/ids';
 import type { SessionUser } from '../../shared/sync/protocol';
+import type { CatalogRow, TemplateVersionRow } from '../../shared/templates/schema';
 import { setMeta } from '../../electron/main/core/db/meta';
 import {
   defaultMigrationsFolder,
@@ -40,6 +41,17 @@ export type DeviceBook = {
   /** One open task for every `tasksEvery` customers, due around now (the list's "due" marker). */
   tasksEvery?: number;
   now?: number;
+  /**
+   * Business profiles (issue 5): the org's catalog and published versions, synced before the customers
+   * (as a first sync brings them), and each customer's attributes under `customerTemplate`.
+   */
+  templates?: {
+    catalog: (orgId: string, now: number) => CatalogRow;
+    versions: (orgId: string, publishedBy: string, now: number) => TemplateVersionRow[];
+    /** The version customers were saved with (an id among `versions`' answer, by index). */
+    customerVersion: number;
+    attrs: (customer: BookCustomer, r: Random) => Record<string, unknown>;
+  };
 };
 
 const DAY = 86_400_000;
@@ -48,7 +60,13 @@ const PAGE = 5_000;
 const offline = (() =>
   Promise.reject(new TypeError('fetch failed: the bench device is offline'))) as typeof fetch;
 
-function customerRow(c: BookCustomer, user: SessionUser, r: Random, now: number): CustomerRow {
+function customerRow(
+  c: BookCustomer,
+  user: SessionUser,
+  r: Random,
+  now: number,
+  template: { versionId: string; attrs: Record<string, unknown> } | null,
+): CustomerRow {
   const createdAt = now - r.int(30, 900) * DAY;
   const followed = r.next() < 0.9;
   return {
@@ -73,7 +91,8 @@ function customerRow(c: BookCustomer, user: SessionUser, r: Random, now: number)
     kind: 'customer',
     leadStatus: null,
     convertedAt: null,
-    attrs: {},
+    attrs: template?.attrs ?? {},
+    templateVersionId: template?.versionId ?? null,
     createdAt,
     updatedAt: createdAt + r.int(0, 20 * DAY),
     version: 1,
@@ -103,8 +122,22 @@ export async function createOfflineDevice(dir: string, book: DeviceBook): Promis
       () => insertRow(db, 'users', userRow),
       () => insertRow(db, 'settings', settings),
     ];
+    const templates = book.templates;
+    const versions = templates?.versions(user.orgId, user.id, now) ?? [];
+    if (templates) {
+      const catalog = templates.catalog(user.orgId, now);
+      rows.push(() => insertRow(db, 'catalogs', catalog));
+      for (const v of versions) rows.push(() => insertRow(db, 'templateVersions', v));
+    }
+    const customerVersion = templates ? versions[templates.customerVersion] : undefined;
     for (const c of book.customers) {
-      const customer = customerRow(c, user, r, now);
+      const customer = customerRow(
+        c,
+        user,
+        r,
+        now,
+        templates && customerVersion ? { versionId: customerVersion.id, attrs: templates.attrs(c, r) } : null,
+      );
       customerIds.push(customer.id);
       rows.push(() => insertRow(db, 'customers', customer));
       for (let k = 0; k < (book.contactsPerCustomer ?? 0); k++) {
@@ -118,6 +151,8 @@ export async function createOfflineDevice(dir: string, book: DeviceBook): Promis
           email: null,
           wechat: null,
           isPrimary: k === 0,
+          attrs: {},
+          templateVersionId: null,
           createdAt: customer.createdAt,
           updatedAt: customer.createdAt,
           version: 1,
@@ -138,6 +173,8 @@ export async function createOfflineDevice(dir: string, book: DeviceBook): Promis
           outcome: '客户有意向',
           occurredAt: at,
           nextFollowUpAt: null,
+          attrs: {},
+          templateVersionId: null,
           createdAt: at,
           updatedAt: at,
           version: 1,

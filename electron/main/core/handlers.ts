@@ -1,8 +1,15 @@
+import type { z } from 'zod';
 import type { ApiHandlers } from '../../../shared/api/contract';
 import type { DuplicateMatch } from '../../../shared/domain/uniqueness';
 import { AppError } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
 import type { DuplicateCheckRequest } from '../../../shared/sync/protocol';
+import {
+  adminOkResponse,
+  createTemplateResponse,
+  listTemplatesResponse,
+  publishTemplateResponse,
+} from '../../../shared/templates/admin';
 import type { Account, Workspace } from './account';
 import { getCustomerDetail, listCustomers, listLeads } from './db/customers';
 import { assertNoLocalDuplicate, findLocalDuplicates, type UniqueValues } from './db/duplicates';
@@ -10,10 +17,12 @@ import { listInbox } from './db/inbox';
 import { pendingRowIds } from './db/outbox';
 import { getRow } from './db/rows';
 import { getSettings } from './db/settings';
+import { currentTemplateVersions, getCatalog } from './db/templates';
 import { listUsers } from './db/users';
 import { endOfLocalDay, followUpFeed, getToday, listOpportunities } from './db/work';
 import { editBase, resolveInboxEntry } from './inbox';
 import { mutate } from './mutate';
+import type { HttpMethod } from './sync/transport';
 
 export type HandlerDeps = {
   account: Account;
@@ -76,6 +85,29 @@ export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandl
     changed(outcome.tables);
     ws.agent.notifyLocalWrite();
   }
+
+  /**
+   * The designer's server operations (docs/templates.md "Admin API"): forwarded with the session's token,
+   * the answer checked with the shared schema, the server's refusal passed on with its code, field and
+   * params; no network is `offline`. Drafts live on the server only; what a write publishes or changes
+   * reaches devices by the pull, so after a write the device syncs before answering and then holds it.
+   */
+  async function admin<T>(
+    method: HttpMethod,
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T>,
+    opts: { write: boolean },
+  ): Promise<T> {
+    const ws = account.require();
+    const call = ws.transport.admin;
+    if (!call)
+      throw new AppError('offline', 'The designer needs the sync server, which this device cannot reach');
+    const answer = await call(method, path, body, schema);
+    if (opts.write) await ws.agent.syncNow();
+    return answer;
+  }
+  const segment = (value: string) => encodeURIComponent(value);
 
   /** Refuses a capture or edit that duplicates a customer this device holds (before anything is written). */
   function checkLocalDuplicate(ws: Workspace, values: Record<string, unknown>, excludeId?: string): void {
@@ -256,6 +288,29 @@ export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandl
       write(ws, 'addContact', { ...input, id });
       return { id };
     },
+    'contacts.update': (input) => {
+      const ws = account.require();
+      const base = editBase(ws.db, input.id, input.set, input.base, 'contacts');
+      write(ws, 'updateContact', { ...input, base });
+      return { id: input.id };
+    },
+    'templates.definitions': () => {
+      const ws = account.require();
+      return { catalog: getCatalog(ws.db, ws.user.orgId), versions: currentTemplateVersions(ws.db) };
+    },
+    'admin.templates.list': () =>
+      admin('GET', '/admin/templates', undefined, listTemplatesResponse, { write: false }),
+    // Drafts never leave the server: creating or saving one changes nothing a device holds.
+    'admin.templates.create': (input) =>
+      admin('POST', '/admin/templates', input, createTemplateResponse, { write: false }),
+    'admin.templates.save': ({ id, ...draft }) =>
+      admin('PUT', `/admin/templates/${segment(id)}`, draft, adminOkResponse, { write: false }),
+    'admin.templates.publish': ({ id }) =>
+      admin('POST', `/admin/templates/${segment(id)}/publish`, {}, publishTemplateResponse, { write: true }),
+    'admin.optionLists.save': (list) =>
+      admin('PUT', `/admin/option-lists/${segment(list.key)}`, list, adminOkResponse, { write: true }),
+    'admin.fields.save': (field) =>
+      admin('PUT', `/admin/fields/${segment(field.key)}`, field, adminOkResponse, { write: true }),
     'users.list': () => listUsers(account.require().db),
     'inbox.list': () => listInbox(account.require().db),
     'inbox.resolve': ({ id, action }) => {

@@ -4,27 +4,42 @@ import { AppError } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
 import { duplicateHolderSchema } from '../../../shared/domain/uniqueness';
 import type { SessionUser } from '../../../shared/sync/protocol';
-import { deleteInboxEntry, getConflict, getRejection, parseInboxId } from './db/inbox';
+import type { TemplateEntity } from '../../../shared/templates/schema';
+import { deleteInboxEntry, getConflict, getRejection, parseInboxId, type StoredConflict } from './db/inbox';
 import { getRow } from './db/rows';
+import { templateFor } from './db/templates';
 import { mutate } from './mutate';
+
+/** Tables whose rows an edit mutation merges field by field against a `base`. */
+export type EditedTable = 'customers' | 'contacts' | 'opportunities';
 
 /**
  * The base of an edit: the device's current value of each edited field (SPEC §5.6). The server compares
  * it with what it has, field by field; a field someone else changed since becomes a conflict rather than a
  * silent overwrite. A base the caller already gave (what the form showed when the user opened it) wins,
- * since that is what the user really saw. Fields of a row not on the device are left out.
+ * since that is what the user really saw. Template attributes merge key by key: `base.attrs` holds the
+ * edited keys only (a missing value is null). Fields of a row not on the device are left out.
  */
 export function editBase(
   db: Database.Database,
   id: string,
   set: Record<string, unknown>,
   given: Record<string, unknown> = {},
-  table: 'customers' | 'opportunities' = 'customers',
+  table: EditedTable = 'customers',
 ): Record<string, unknown> {
   const row = getRow(db, table, id) as Record<string, unknown> | undefined;
   const base: Record<string, unknown> = {};
   for (const field of Object.keys(set)) {
-    if (Object.hasOwn(given, field)) base[field] = given[field];
+    if (field === 'attrs' && isObject(set.attrs)) {
+      const givenAttrs = isObject(given.attrs) ? given.attrs : {};
+      const rowAttrs = row && isObject(row.attrs) ? row.attrs : null;
+      const attrs: Args = {};
+      for (const key of Object.keys(set.attrs)) {
+        if (Object.hasOwn(givenAttrs, key)) attrs[key] = givenAttrs[key];
+        else if (rowAttrs) attrs[key] = Object.hasOwn(rowAttrs, key) ? (rowAttrs[key] ?? null) : null;
+      }
+      if (Object.keys(attrs).length > 0) base.attrs = attrs;
+    } else if (Object.hasOwn(given, field)) base[field] = given[field];
     else if (row && Object.hasOwn(row, field)) base[field] = row[field] ?? null;
   }
   return base;
@@ -64,16 +79,65 @@ function isObject(v: unknown): v is Args {
   return typeof v === 'object' && v !== null;
 }
 
+/** The entity whose template a mutation's attributes follow, and the record that picks its category. */
+function templatedRecord(
+  db: Database.Database,
+  name: string,
+  a: Args,
+): { entity: TemplateEntity; record: { industry?: string | null } | null } | null {
+  const set = isObject(a.set) ? a.set : {};
+  switch (name) {
+    case 'createCustomer':
+      return { entity: 'customer', record: a as { industry?: string | null } };
+    case 'createLead':
+      return { entity: 'lead', record: a as { industry?: string | null } };
+    case 'convertLead': {
+      const lead = typeof a.id === 'string' ? getRow(db, 'customers', a.id) : undefined;
+      const industry = Object.hasOwn(set, 'industry')
+        ? (set.industry as string | null)
+        : (lead?.industry ?? null);
+      return { entity: 'customer', record: { industry } };
+    }
+    case 'updateCustomer': {
+      const row = typeof a.id === 'string' ? getRow(db, 'customers', a.id) : undefined;
+      if (!row) return null;
+      const industry = Object.hasOwn(set, 'industry') ? (set.industry as string | null) : row.industry;
+      return { entity: row.kind === 'lead' ? 'lead' : 'customer', record: { industry } };
+    }
+    case 'addContact':
+    case 'updateContact':
+      return { entity: 'contact', record: null };
+    case 'logFollowUp':
+    case 'updateFollowUp':
+      return { entity: 'followUp', record: null };
+    case 'createOpportunity':
+    case 'updateOpportunity':
+      return { entity: 'opportunity', record: null };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Attributes re-issued from the inbox are judged by the template the form shows now (the newest version
+ * for the record), not the one current when they were first typed: that version may be what refused them.
+ */
+function withCurrentTemplate(db: Database.Database, name: string, a: Args): Args {
+  const attrs = isObject(a.set) ? a.set.attrs : a.attrs;
+  if (!isObject(attrs)) return a;
+  const target = templatedRecord(db, name, a);
+  const version = target ? templateFor(db, target.entity, target.record) : null;
+  return version ? { ...a, templateVersionId: version.id } : a;
+}
+
 /** Arguments to re-issue a refused mutation with: the user's values, made to fit the device's state now. */
 function retryArgs(db: Database.Database, name: string, args: unknown, taken: boolean, now: number): unknown {
   if (!isObject(args)) return args;
-  const a = args;
-  if (name === 'updateCustomer' && typeof a.id === 'string' && isObject(a.set)) {
+  const a = withCurrentTemplate(db, name, args);
+  const edited = EDITS[name];
+  if (edited && typeof a.id === 'string' && isObject(a.set)) {
     // The user chose their values over what the server has now: base them on it.
-    return { ...a, base: editBase(db, a.id, a.set) };
-  }
-  if (name === 'updateOpportunity' && typeof a.id === 'string' && isObject(a.set)) {
-    return { ...a, base: editBase(db, a.id, a.set, {}, 'opportunities') };
+    return { ...a, base: editBase(db, a.id, a.set, {}, edited) };
   }
   const created = CREATED[name];
   if (created && typeof a.id === 'string' && (taken || getRow(db, created.table, a.id))) {
@@ -85,7 +149,63 @@ function retryArgs(db: Database.Database, name: string, args: unknown, taken: bo
     if (isObject(a.opportunity))
       return { ...a, opportunity: { ...a.opportunity, id: newId(now), stageChangeId: newId(now) } };
   }
-  return args;
+  return a;
+}
+
+/** Edit mutations that carry a `base`, and the table of the row they edit. */
+const EDITS: Record<string, EditedTable> = {
+  updateCustomer: 'customers',
+  updateContact: 'contacts',
+  updateOpportunity: 'opportunities',
+};
+
+/** The edit mutation of each table whose conflicts can be re-applied. */
+const EDIT_OF: Record<EditedTable, string> = {
+  customers: 'updateCustomer',
+  contacts: 'updateContact',
+  opportunities: 'updateOpportunity',
+};
+
+/**
+ * The mutation that re-applies the user's value of a lost edit ("apply mine"). A base field: that field
+ * with the user's value, based on the value the device has now (the server's). A template field
+ * (`attrs.<key>`): that key with the user's value, based on the value that stood (`theirs`), under the
+ * template the record's form renders with now. Either applies unless someone changes the field yet again.
+ */
+function reapplyConflict(db: Database.Database, conflict: StoredConflict): { name: string; args: Args } {
+  if (!Object.hasOwn(EDIT_OF, conflict.table)) {
+    throw new AppError('bad_request', `id: a conflict on ${conflict.table} cannot be re-applied`, {
+      field: 'id',
+    });
+  }
+  const table = conflict.table as EditedTable;
+  const row = getRow(db, table, conflict.rowId) as (Args & { customerId?: string }) | undefined;
+  if (!row) {
+    throw new AppError('not_found', `id: the record is no longer on this device`, { field: 'id' });
+  }
+  const name = EDIT_OF[table];
+  const key = /^attrs\.(.+)$/.exec(conflict.field)?.[1];
+  const target =
+    table === 'customers' ? { id: conflict.rowId } : { id: conflict.rowId, customerId: row.customerId };
+  if (key === undefined) {
+    const set = { [conflict.field]: conflict.mine };
+    return { name, args: { ...target, set, base: editBase(db, conflict.rowId, set, {}, table) } };
+  }
+  const args = withCurrentTemplate(db, name, {
+    ...target,
+    set: { attrs: { [key]: conflict.mine } },
+    base: { attrs: { [key]: conflict.theirs ?? null } },
+  });
+  if (typeof args.templateVersionId !== 'string') {
+    throw new AppError(
+      'validation',
+      `${conflict.field}: no published template for this record on this device`,
+      {
+        field: conflict.field,
+      },
+    );
+  }
+  return { name, args };
 }
 
 /** A create refused because its id exists on the server gets a new id when it is tried again. */
@@ -110,8 +230,8 @@ export const CLAIM_AT_CAPTURE_REASON = 'duplicate at capture';
 
 /**
  * Carries out the user's decision on an inbox entry, in one transaction with the mutation it issues:
- * - conflict, applyMine: a new `updateCustomer` of that field with the user's value, based on the value
- *   the device has now (the server's), so it applies unless someone changes the field yet again;
+ * - conflict, applyMine: a new edit of that field with the user's value (`reapplyConflict`: customers,
+ *   contacts and opportunities; base fields and template attributes);
  * - rejection, applyMine: the same mutation again with the user's values (a new mutation id; a create
  *   whose id is taken gets a new id; an update is based on the current values);
  * - rejection, claim: a create refused as a duplicate of a public-sea customer (`params.holder` public,
@@ -147,39 +267,8 @@ export function resolveInboxEntry(
       mutate(db, user, 'claimCustomer', { customerId, reason: CLAIM_AT_CAPTURE_REASON }, now);
       issued = true;
     } else if (action === 'applyMine' && conflict) {
-      const set = { [conflict.field]: conflict.mine };
-      let outcome;
-      if (conflict.table === 'customers') {
-        outcome = mutate(
-          db,
-          user,
-          'updateCustomer',
-          { id: conflict.rowId, set, base: editBase(db, conflict.rowId, set) },
-          now,
-        );
-      } else if (conflict.table === 'opportunities') {
-        const opportunity = getRow(db, 'opportunities', conflict.rowId);
-        if (!opportunity) {
-          throw new AppError('not_found', 'id: the opportunity is no longer on this device', { field: 'id' });
-        }
-        outcome = mutate(
-          db,
-          user,
-          'updateOpportunity',
-          {
-            id: conflict.rowId,
-            customerId: opportunity.customerId,
-            set,
-            base: editBase(db, conflict.rowId, set, {}, 'opportunities'),
-          },
-          now,
-        );
-      } else {
-        throw new AppError('bad_request', `id: a conflict on ${conflict.table} cannot be re-applied`, {
-          field: 'id',
-        });
-      }
-      tables = [...outcome.tables];
+      const { name, args } = reapplyConflict(db, conflict);
+      tables = [...mutate(db, user, name, args, now).tables];
       issued = true;
     } else if (action === 'applyMine' && rejection) {
       const args = retryArgs(db, rejection.name, rejection.args, idTaken(rejection.error), now);

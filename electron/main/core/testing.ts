@@ -4,6 +4,14 @@ import { join } from 'node:path';
 import type { CustomerRow, RowOf, SyncedTable, UserRow } from '../../../shared/domain/rows';
 import { SYNCED_TABLES } from '../../../shared/domain/rows';
 import { newId } from '../../../shared/ids';
+import {
+  fieldDefSchema,
+  optionListSchema,
+  templateSectionSchema,
+  type CatalogRow,
+  type TemplateEntity,
+  type TemplateVersionRow,
+} from '../../../shared/templates';
 import { defaultMigrationsFolder, openClientDatabase, type ClientDatabase } from './db/open';
 import { upsertRow } from './db/rows';
 
@@ -58,11 +66,96 @@ export function testCustomer(overrides: Partial<CustomerRow> = {}): CustomerRow 
     leadStatus: null,
     convertedAt: null,
     attrs: {},
+    templateVersionId: null,
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000,
     version: 1,
     ...overrides,
   };
+}
+
+/**
+ * A small template set as an admin would publish it: the org's catalog (an option list `size`, and
+ * fields `taxno` text unique, `size` select, `employees` number, `founded` date, `manager` user, `note`
+ * long text, `wechat_group` text unique) and published versions: the customer template in two versions
+ * (v1 places taxno and size; v2, the current one, all customer fields) and the contact template.
+ */
+export function testTemplates(opts: { orgId?: string; publishedBy?: string; at?: number } = {}): {
+  catalog: CatalogRow;
+  versions: TemplateVersionRow[];
+  customerV1: TemplateVersionRow;
+  customerV2: TemplateVersionRow;
+  contactV1: TemplateVersionRow;
+} {
+  const orgId = opts.orgId ?? TEST_ORG_ID;
+  const at = opts.at ?? 1_700_000_000_000;
+  const field = (key: string, type: string, extra: Record<string, unknown> = {}) =>
+    fieldDefSchema.parse({ key, labelZh: key, labelEn: key, type, ...extra });
+  const fields = [
+    field('taxno', 'text', { validation: { unique: true }, searchable: true }),
+    field('size', 'select', { optionList: 'size', searchable: true }),
+    field('employees', 'number', { searchable: true }),
+    field('founded', 'date', { searchable: true }),
+    field('manager', 'user'),
+    field('note', 'longText'),
+    field('wechat_group', 'text', { validation: { unique: true } }),
+  ];
+  const catalog: CatalogRow = {
+    id: orgId,
+    orgId,
+    optionLists: [
+      optionListSchema.parse({
+        key: 'size',
+        labelZh: '规模',
+        labelEn: 'Size',
+        values: ['small', 'medium', 'large', 'group'].map((key) => ({ key, labelZh: key, labelEn: key })),
+      }),
+    ],
+    fields,
+    updatedAt: at,
+    version: 1,
+  };
+  const version = (
+    templateId: string,
+    entity: TemplateEntity,
+    number: number,
+    keys: string[],
+  ): TemplateVersionRow => ({
+    id: newId(at + number),
+    orgId,
+    templateId,
+    entity,
+    category: null,
+    number,
+    nameZh: `${entity}模板`,
+    nameEn: `${entity} template`,
+    sections: [
+      templateSectionSchema.parse({
+        key: 'main',
+        labelZh: '基本',
+        labelEn: 'Main',
+        fields: keys.map((k) => ({ field: k })),
+      }),
+    ],
+    fields: fields.filter((f) => keys.includes(f.key)),
+    publishedAt: at + number,
+    publishedBy: opts.publishedBy ?? orgId,
+    createdAt: at + number,
+    updatedAt: at + number,
+    version: 1,
+  });
+  const customerTemplate = newId(at);
+  const customerV1 = version(customerTemplate, 'customer', 1, ['taxno', 'size']);
+  const customerV2 = version(customerTemplate, 'customer', 2, [
+    'taxno',
+    'size',
+    'employees',
+    'founded',
+    'manager',
+    'note',
+  ]);
+  const contactV1 = version(newId(at + 5), 'contact', 1, ['wechat_group', 'note']);
+  return { catalog, versions: [customerV1, customerV2, contactV1], customerV1, customerV2, contactV1 };
 }
 
 /** Writes rows as a pull would (parents first, in the order of SYNCED_TABLES). */

@@ -92,8 +92,10 @@ describe('customers repository', () => {
         'lastFollowUpAt',
         'updatedAt',
         'dueTasks',
+        'attrs',
       ].sort(),
     );
+    expect(first.attrs).toEqual({});
   });
 
   it('searches a substring of name, short name or phone, with LIKE wildcards taken literally', () => {

@@ -10,7 +10,10 @@ import type {
   StageChangeItem,
 } from '../../../../shared/api/contract';
 import { followUpEditableUntil } from '../../../../shared/mutations/followUps';
+import type { CustomerKind } from '../../../../shared/domain/rows';
 import type { SettingsRow } from '../../../../shared/domain/settings';
+import type { AttrFilter } from '../../../../shared/templates/filter';
+import { matchAttrFilters, withAttrHits, type AttrMatch } from './attrIndex';
 import {
   countKind,
   countSearchMatches,
@@ -45,11 +48,28 @@ type ListSpec = {
   scope: SearchScope;
   /** Rows matching `where` without the search. */
   countBase: () => number;
-  /** `where` selects exactly the rows of the FTS column(s) of `scope`: the FTS count is the total. */
+  /**
+   * A cheap upper bound of `countBase`, enough for choosing a plan when a condition's own count gives the
+   * total (the exact count of a 100k-row list walks its whole index: milliseconds).
+   */
+  estimateBase?: () => number;
+  /**
+   * `where` selects exactly the rows of one kind and nothing else: the FTS count of that kind's column,
+   * or the number of attribute-index hits of that kind, is then the total.
+   */
   baseIsScope: boolean;
+  /** The kind of row listed, whose attribute index answers `attrFilters`. */
+  kind?: CustomerKind;
   offset: number;
   limit: number;
 };
+
+/**
+ * One condition of a list query beyond `where`: SQL checked row by row over `c`, and, when it can name
+ * its rows directly (quick search: the FTS matches; template filters: the attribute index's hits), the
+ * FROM clause that lets those rows drive the query, and how many there are within the list's kind.
+ */
+type Condition = { check: string; driver?: { from: string; rows: number } };
 
 const FROM = `"customers" c LEFT JOIN "users" u ON u."id" = c."owner_id"`;
 
@@ -60,100 +80,164 @@ function likePattern(text: string): string {
 /** The FTS matches driving the customers rows they name (CROSS JOIN keeps that order of the loops). */
 const FTS_MATCHES = `(SELECT "rowid" AS "r" FROM "customer_search" WHERE "customer_search" MATCH @match) m
   CROSS JOIN "customers" c ON c."rowid" = m."r"`;
+/** The attribute index's hits (ascending rowids, JSON) driving the customers rows. */
+const ATTR_HITS = `json_each(@hits) h CROSS JOIN "customers" c ON c."rowid" = h."value"`;
 
 /**
- * Lists a page of customers (or leads) with an optional quick search, choosing per query between two
- * plans with the same answer (db/localIndex.ts):
+ * Checking the template filters on one search match's stored attributes (`tp_attrs_match`: read, parse,
+ * compare) costs ≈ 8 µs; reading one row of a filter from the attribute index ≈ 0.1 µs, and a filter
+ * typically selects about a third of the list (measured on the bench book, docs/bench.md). With fewer
+ * matches than `filters × rows ÷ 240` the filters are checked on each match instead of read from the index.
+ */
+const ATTR_CHECK_VS_INDEX_ROWS = 240;
+
+/**
+ * Lists a page of customers (or leads) with an optional quick search and template-field filters,
+ * choosing per query which rows drive it; every plan has the same answer (db/localIndex.ts,
+ * db/attrIndex.ts):
  *
- * - **from the matches**: the FTS5 matches (CROSS JOIN forces them to drive), fetched by rowid and
- *   sorted — cost grows with the number of matches;
- * - **along the sort index**: walk the (kind, column, id) index in order and keep the rows that contain
- *   every term (`instr`), stopping at the page's end — cost grows with offset × rows ÷ matches.
+ * - **along the sort index**: walk the (kind, column, id) index in order and keep the rows that pass
+ *   every condition (`instr` for the search, `tp_attr_hit` for the filters), stopping at the page's end —
+ *   cost grows with offset × rows ÷ matches;
+ * - **from a condition's rows**: the FTS matches or the attribute-index hits (CROSS JOIN forces them to
+ *   drive), the other conditions checked on each, then sorted — cost grows with their number.
  *
- * "恒瑞" (1–2 % of a book) goes the first way; "有限公司" (nearly every row) the second, where the first
- * would sort 90k rows. The total is the FTS count when the FTS column is exactly the list (no other
- * filter), else the cheaper of the two ways of counting.
+ * "恒瑞" (1–2 % of a book) goes the second way; "有限公司" (nearly every row) the first, where the second
+ * would sort 90k rows. The total is the driver's own count when one condition alone narrows the kind,
+ * else a count driven by the fewest rows.
  */
 function listPage<T>(
   db: Database.Database,
   spec: ListSpec,
   text: string | undefined,
+  attrFilters?: readonly AttrFilter[],
 ): { rows: T[]; total: number } {
   const page = { limit: spec.limit, offset: spec.offset };
+  const params: Record<string, unknown> = { ...spec.params };
+  const conditions: Condition[] = [];
+  const filtered = attrFilters !== undefined && attrFilters.length > 0;
+  // With template filters the plan needs the list's size only roughly (their hits give the total).
+  const base = filtered ? (spec.estimateBase ?? spec.countBase)() : spec.countBase();
   const trimmed = text?.trim() ?? '';
   const terms = searchTerms(trimmed);
+  let search: Condition | null = null;
+  let match = '';
   if (terms.length === 0 && trimmed !== '') {
     // No letter or digit to index ("%", "（"): a literal substring scan, rare and still correct.
-    const literal = `(c."name" LIKE @literal ESCAPE '\\' OR c."short_name" LIKE @literal ESCAPE '\\' OR c."phone" LIKE @literal ESCAPE '\\')`;
-    const params = { ...spec.params, literal: likePattern(trimmed) };
-    const rows = statement(
-      db,
-      `SELECT ${spec.columns} FROM ${FROM} WHERE ${spec.where} AND ${literal}
-        ORDER BY ${spec.orderBy} LIMIT @limit OFFSET @offset`,
-    ).all({ ...params, ...page }) as T[];
-    const { n } = statement(
-      db,
-      `SELECT count(*) AS "n" FROM "customers" c WHERE ${spec.where} AND ${literal}`,
-    ).get(params) as { n: number };
-    return { rows, total: n };
+    conditions.push({
+      check: `(c."name" LIKE @literal ESCAPE '\\' OR c."short_name" LIKE @literal ESCAPE '\\' OR c."phone" LIKE @literal ESCAPE '\\')`,
+    });
+    params.literal = likePattern(trimmed);
+  } else if (terms.length > 0) {
+    match = searchMatch(terms, spec.scope);
+    Object.assign(params, searchCheckParams(terms), { match });
+    search = { check: searchCheckSql(terms, 'c') };
+    conditions.push(search);
   }
-  if (terms.length === 0) {
+  let isHit: ((rowid: number) => boolean) | null = null;
+  let hits: number[] | null = null;
+  if (search && !filtered) {
+    const matches = countSearchMatches(db, match);
+    if (matches === 0) return { rows: [], total: 0 };
+    search.driver = { from: FTS_MATCHES, rows: matches };
+  } else if (filtered) {
+    if (!spec.kind) throw new Error('attribute filters need the kind of row listed');
+    // Few search matches: check the filters on each (their count is all that is needed, so it stops at
+    // the threshold). Else read the filters' rows from the index, and let the search drive only if it
+    // has fewer rows than the hits (counted up to that many).
+    const perMatch = Math.ceil((base * attrFilters.length) / ATTR_CHECK_VS_INDEX_ROWS);
+    const few = search ? countSearchMatches(db, match, perMatch) : perMatch;
+    if (search && few === 0) return { rows: [], total: 0 };
+    const attrs: AttrMatch =
+      search && few < perMatch
+        ? { hits: null, isHit: null, rest: [...attrFilters] }
+        : matchAttrFilters(db, spec.kind, attrFilters);
+    if (search && few < perMatch) search.driver = { from: FTS_MATCHES, rows: few };
+    if (attrs.hits) {
+      if (attrs.hits.length === 0) return { rows: [], total: 0 };
+      hits = attrs.hits;
+      conditions.push({
+        check: `tp_attr_hit(c."rowid")`,
+        driver: { from: ATTR_HITS, rows: attrs.hits.length },
+      });
+      isHit = attrs.isHit;
+      if (search && !search.driver) {
+        const matches = countSearchMatches(db, match, attrs.hits.length);
+        if (matches === 0) return { rows: [], total: 0 };
+        if (matches < attrs.hits.length) search.driver = { from: FTS_MATCHES, rows: matches };
+      }
+    }
+    if (attrs.rest.length > 0) {
+      conditions.push({ check: `tp_attrs_match(c."attrs", @attrRest)` });
+      params.attrRest = JSON.stringify(attrs.rest);
+    }
+  }
+  if (conditions.length === 0) {
     const rows = statement(
       db,
       `SELECT ${spec.columns} FROM ${FROM} WHERE ${spec.where} ORDER BY ${spec.orderBy} LIMIT @limit OFFSET @offset`,
-    ).all({ ...spec.params, ...page }) as T[];
-    return { rows, total: spec.countBase() };
+    ).all({ ...params, ...page }) as T[];
+    return { rows, total: base };
   }
-  const match = searchMatch(terms, spec.scope);
-  const matches = countSearchMatches(db, match);
-  if (matches === 0) return { rows: [], total: 0 };
-  const base = spec.countBase();
-  const check = searchCheckSql(terms, 'c');
-  const params = { ...spec.params, ...searchCheckParams(terms), match };
-  let total: number;
-  if (spec.baseIsScope) total = matches;
-  else if (matches <= base)
-    total = (
-      statement(db, `SELECT count(*) AS "n" FROM ${FTS_MATCHES} WHERE ${spec.where}`).get(params) as {
-        n: number;
+  if (base === 0) return { rows: [], total: 0 };
+  const checksBut = (skip: Condition | null) =>
+    [spec.where, ...conditions.filter((c) => c !== skip).map((c) => c.check)].join(' AND ');
+  const drivers = conditions.filter((c): c is Required<Condition> => c.driver !== undefined);
+  // The hits travel as JSON only to the statement they drive (100k rowids are ≈ 600 kB of text).
+  const driverParams = (c: Condition | null) =>
+    c?.driver?.from === ATTR_HITS ? { hits: JSON.stringify(hits) } : {};
+
+  return withAttrHits(db, isHit, () => {
+    // The total: one driving condition alone over a kind is its own count; otherwise count from the
+    // fewest rows (a driver, or the whole list) with every other condition checked on each.
+    let total: number;
+    const only = conditions.length === 1 ? conditions[0]?.driver : undefined;
+    if (spec.baseIsScope && only) {
+      total = only.rows;
+    } else {
+      const counter = drivers.reduce<Condition | null>(
+        (best, c) => (c.driver!.rows < (best?.driver?.rows ?? base) ? c : best),
+        null,
+      );
+      total = (
+        statement(
+          db,
+          `SELECT count(*) AS "n" FROM ${counter?.driver?.from ?? '"customers" c'} WHERE ${checksBut(counter)}`,
+        ).get({ ...params, ...driverParams(counter) }) as { n: number }
+      ).n;
+    }
+    if (total === 0) return { rows: [], total: 0 };
+    // Rows read by each plan: along the sort index until the page is full (the matches, now counted,
+    // assumed spread evenly along it), or every row of a driver (plus a sort).
+    let plan: Condition | null = null;
+    let cost = Math.min(base, ((spec.offset + spec.limit) * base) / total);
+    for (const c of drivers) {
+      if (c.driver.rows * 2 <= cost) {
+        plan = c;
+        cost = c.driver.rows * 2;
       }
-    ).n;
-  else
-    total = (
-      statement(db, `SELECT count(*) AS "n" FROM "customers" c WHERE ${spec.where} AND ${check}`).get(
-        params,
-      ) as { n: number }
-    ).n;
-  // Rows read either way: every match (plus a sort), or the index walked until the page is full.
-  const fromMatches = matches * 2 <= ((spec.offset + spec.limit) * base) / matches;
-  // The page's rowids first (only the sort key is read per candidate), then its columns — the select
-  // list (owner name, due tasks) would otherwise be computed for every match before the sort.
-  const pageRowids = (
-    fromMatches
-      ? statement(
-          db,
-          `SELECT c."rowid" AS "r" FROM ${FTS_MATCHES} WHERE ${spec.where}
-            ORDER BY ${spec.orderBy} LIMIT @limit OFFSET @offset`,
-        )
-      : statement(
-          db,
-          `SELECT c."rowid" AS "r" FROM "customers" c WHERE ${spec.where} AND ${check}
-            ORDER BY ${spec.orderBy} LIMIT @limit OFFSET @offset`,
-        )
-  )
-    .all({ ...params, ...page })
-    .map((r) => (r as { r: number }).r);
-  if (pageRowids.length === 0) return { rows: [], total };
-  const byRowid = new Map(
-    (
+    }
+    // The page's rowids first (only the sort key is read per candidate), then its columns — the select
+    // list (owner name, due tasks) would otherwise be computed for every match before the sort.
+    const pageRowids = (
       statement(
         db,
-        `SELECT c."rowid" AS "_rowid", ${spec.columns} FROM ${FROM}
-          WHERE c."rowid" IN (SELECT "value" FROM json_each(@rowids))`,
-      ).all({ ...spec.params, rowids: JSON.stringify(pageRowids) }) as (T & { _rowid: number })[]
-    ).map(({ _rowid, ...row }) => [_rowid, row as T]),
-  );
-  return { rows: pageRowids.map((r) => byRowid.get(r)).filter((r): r is T => r !== undefined), total };
+        `SELECT c."rowid" AS "r" FROM ${plan?.driver?.from ?? '"customers" c'} WHERE ${checksBut(plan)}
+          ORDER BY ${spec.orderBy} LIMIT @limit OFFSET @offset`,
+      ).all({ ...params, ...driverParams(plan), ...page }) as { r: number }[]
+    ).map((r) => r.r);
+    if (pageRowids.length === 0) return { rows: [], total };
+    const byRowid = new Map(
+      (
+        statement(
+          db,
+          `SELECT c."rowid" AS "_rowid", ${spec.columns} FROM ${FROM}
+            WHERE c."rowid" IN (SELECT "value" FROM json_each(@rowids))`,
+        ).all({ ...spec.params, rowids: JSON.stringify(pageRowids) }) as (T & { _rowid: number })[]
+      ).map(({ _rowid, ...row }) => [_rowid, row as T]),
+    );
+    return { rows: pageRowids.map((r) => byRowid.get(r)).filter((r): r is T => r !== undefined), total };
+  });
 }
 
 const CUSTOMER_LIST_COLUMNS = `c."id" AS "id", c."name" AS "name", c."short_name" AS "shortName",
@@ -163,14 +247,25 @@ const CUSTOMER_LIST_COLUMNS = `c."id" AS "id", c."name" AS "name", c."short_name
   (SELECT count(*) FROM "tasks" t
     WHERE t."customer_id" = c."id" AND t."status" = 'open' AND t."due_at" < @dueBefore) AS "dueTasks"`;
 
+/** The requested template fields of a row's stored attributes (own keys only). */
+function pickAttrs(json: string, keys: readonly string[]): Record<string, unknown> {
+  const stored = JSON.parse(json) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (Object.hasOwn(stored, key)) out[key] = stored[key];
+  return out;
+}
+
 /**
  * Lists customers (kind `customer`; leads have their own list) sorted and paged by SQLite (never by
  * loading every row), with a stable order: ties on the sort column are broken by id in the same
  * direction, which the (kind, column, id) indexes serve directly. `query` is the quick search: every
  * term (run of letters/digits) must be a substring of the name, the short name or the phone's digits
- * (db/localIndex.ts). `ownerId` narrows to one rep (a manager's view). The total without a query comes
- * from `countKind` (whole-table count minus the leads), not a count of 50k index entries. Every value is a bound parameter; the sort
- * column comes from the contract's closed list and is mapped to its SQL name here.
+ * (db/localIndex.ts). `attrFilters` are template-field filters, all of which must match, with exactly
+ * the meaning of `matchesAttrFilter` (db/attrIndex.ts); `attrColumns` the template fields each row
+ * carries in `attrs`. `ownerId` narrows to one rep (a manager's view). The total without a query comes
+ * from `countKind` (whole-table count minus the leads), not a count of 50k index entries. Every value is
+ * a bound parameter; the sort column comes from the contract's closed list and is mapped to its SQL name
+ * here.
  */
 export function listCustomers(
   db: Database.Database,
@@ -180,10 +275,12 @@ export function listCustomers(
   if (!column) throw new Error(`customers.${q.sort.column} is not a column`);
   const dir = q.sort.desc ? 'DESC' : 'ASC';
   const owner = q.ownerId;
-  return listPage<CustomerListItem>(
+  const attrColumns = q.attrColumns ?? [];
+  const page = listPage<Omit<CustomerListItem, 'attrs'> & { attrs?: string }>(
     db,
     {
-      columns: CUSTOMER_LIST_COLUMNS,
+      columns:
+        attrColumns.length > 0 ? `${CUSTOMER_LIST_COLUMNS}, c."attrs" AS "attrs"` : CUSTOMER_LIST_COLUMNS,
       where: owner ? `c."kind" = 'customer' AND c."owner_id" = @owner` : `c."kind" = 'customer'`,
       params: { dueBefore: q.dueBefore ?? 0, ...(owner ? { owner } : {}) },
       orderBy: `c."${column}" ${dir}, c."id" ${dir}`,
@@ -197,12 +294,27 @@ export function listCustomers(
               ).get(owner) as { n: number }
             ).n
         : () => countKind(db, 'customer'),
+      ...(owner
+        ? {}
+        : {
+            estimateBase: () =>
+              (statement(db, 'SELECT max("rowid") FROM "customers"').pluck().get() as number | null) ?? 0,
+          }),
       baseIsScope: !owner,
+      kind: 'customer',
       offset: q.offset,
       limit: q.limit,
     },
     q.query,
+    q.attrFilters,
   );
+  return {
+    total: page.total,
+    rows: page.rows.map(({ attrs, ...row }) => ({
+      ...row,
+      attrs: attrs === undefined ? {} : pickAttrs(attrs, attrColumns),
+    })),
+  };
 }
 
 const OPEN_LEAD_STATUSES = `('new', 'contacted', 'qualified')`;

@@ -38,6 +38,13 @@ export function customerLabel(db: Database.Database, name: string, args: unknown
   return typeof argName === 'string' ? argName : null;
 }
 
+/** The name of an opportunity or a contact a conflict is about (follow-ups have none). */
+function namedRowLabel(db: Database.Database, table: SyncedTable, id: string): string | null {
+  if (table === 'opportunities') return getRow(db, 'opportunities', id)?.name ?? null;
+  if (table === 'contacts') return getRow(db, 'contacts', id)?.name ?? null;
+  return null;
+}
+
 /** Records a refusal once (a push answer and a later pull may both report it). */
 export function recordRejection(
   db: Database.Database,
@@ -91,21 +98,38 @@ export function recordConflict(
     JSON.stringify(c.theirs ?? null),
     c.table === 'customers'
       ? (getRow(db, 'customers', c.id)?.name ?? customerLabel(db, c.name, meta.args))
-      : c.table === 'opportunities'
-        ? (getRow(db, 'opportunities', c.id)?.name ?? null)
-        : null,
+      : namedRowLabel(db, c.table, c.id),
     meta.createdAt,
     meta.conflictedAt,
   );
-  if (info.changes === 0 || !sqlColumnName(c.table, c.field) || !getRow(db, c.table, c.id)) return null;
+  if (info.changes === 0 || !getRow(db, c.table, c.id)) return null;
+  const set = restoringSet(db, c);
+  if (!set) return null;
   try {
-    updateRow(db, c.table, c.id, { [c.field]: c.theirs ?? null });
+    updateRow(db, c.table, c.id, set);
   } catch (err) {
     // A value this device cannot store (a newer server's field): the pull's own rows correct it.
     console.warn(`tidepool: cannot restore ${c.table}.${c.field} of ${c.id} after a conflict`, err);
     return null;
   }
   return c.table;
+}
+
+/**
+ * What puts the server's value back on the local row after a lost edit: the column, or for a template
+ * field (`attrs.<key>`) that one key of the row's attributes (removed when the server has none). The
+ * server does not re-send a row a conflicting mutation left unchanged, so this is what makes the device
+ * show the value that stands.
+ */
+function restoringSet(db: Database.Database, c: Conflict): Record<string, unknown> | null {
+  if (sqlColumnName(c.table, c.field)) return { [c.field]: c.theirs ?? null };
+  const key = /^attrs\.(.+)$/.exec(c.field)?.[1];
+  const row = key !== undefined ? (getRow(db, c.table, c.id) as { attrs?: unknown } | undefined) : undefined;
+  if (key === undefined || !row?.attrs || typeof row.attrs !== 'object') return null;
+  const attrs = { ...(row.attrs as Record<string, unknown>) };
+  if (c.theirs === null || c.theirs === undefined) delete attrs[key];
+  else attrs[key] = c.theirs;
+  return { attrs };
 }
 
 export function countUnresolvedRejections(db: Database.Database): number {
@@ -199,7 +223,13 @@ export function deleteInboxEntry(db: Database.Database, ref: InboxRef): boolean 
 }
 
 /** Edits whose `set` holds what the user changed. */
-const EDIT_MUTATIONS = new Set(['updateCustomer', 'updateOpportunity', 'updateFollowUp', 'updateSettings']);
+const EDIT_MUTATIONS = new Set([
+  'updateCustomer',
+  'updateContact',
+  'updateOpportunity',
+  'updateFollowUp',
+  'updateSettings',
+]);
 
 /** What the user wanted, for a rejection: the edited fields of an edit, else the whole arguments. */
 function rejectedValues(name: string, args: unknown): unknown {
@@ -247,11 +277,7 @@ export function listInbox(db: Database.Database): InboxItem[] {
       table: c.table,
       rowId: c.rowId,
       rowLabel:
-        (c.table === 'customers'
-          ? liveName(c.rowId)
-          : c.table === 'opportunities'
-            ? (getRow(db, 'opportunities', c.rowId)?.name ?? null)
-            : null) ?? c.rowLabel,
+        (c.table === 'customers' ? liveName(c.rowId) : namedRowLabel(db, c.table, c.rowId)) ?? c.rowLabel,
       field: c.field,
       mine: c.mine,
       theirs: c.theirs,

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CustomerKind } from '../../../../shared/domain/rows';
 import { uniqueKey } from '../../../../shared/domain/uniqueness';
+import { rebuildAttrIndex } from './attrIndex';
 import { getMeta, setMeta } from './meta';
 import { statement } from './statements';
 
@@ -128,8 +129,19 @@ export function searchCheckParams(terms: readonly string[]): Record<string, stri
   return Object.fromEntries(terms.map((t, i) => [`term${i}`, t]));
 }
 
-/** Documents matching, counted by FTS5 (no customers row is read). */
-export function countSearchMatches(db: Database.Database, match: string): number {
+/**
+ * Documents matching, counted by FTS5 (no customers row is read); with `upTo`, the count stops there (a
+ * plan that only needs to know whether the matches are fewer than some number).
+ */
+export function countSearchMatches(db: Database.Database, match: string, upTo?: number): number {
+  if (upTo !== undefined) {
+    return statement(
+      db,
+      'SELECT count(*) FROM (SELECT 1 FROM "customer_search" WHERE "customer_search" MATCH ? LIMIT ?)',
+    )
+      .pluck()
+      .get(match, upTo) as number;
+  }
   return (
     statement(db, 'SELECT count(*) AS "n" FROM "customer_search" WHERE "customer_search" MATCH ?').get(
       match,
@@ -176,7 +188,8 @@ export function clearCustomerSearch(db: Database.Database): void {
 }
 
 /**
- * Re-derives everything local from the customers rows: unique keys and the search index. Runs
+ * Re-derives everything local from the customers rows: unique keys, the search index and the attribute
+ * index (db/attrIndex.ts). Runs
  * once after an upgrade (migration 0002 adds empty columns and an empty index to a device that may be
  * offline for days: search and the duplicate check must work before the next pull) and whenever
  * LOCAL_INDEX_VERSION changes. Call inside a transaction.
@@ -199,6 +212,11 @@ export function rebuildLocalIndex(db: Database.Database): void {
       r.rowid,
     );
     indexCustomer(db, r.rowid, r, { fresh: true });
+  }
+  // A database opened with migrations before 0003 (upgrade tests) has no attribute index yet; 0003 starts
+  // it empty with no field chosen, which is complete until a catalog arrives.
+  if (db.prepare(`SELECT 1 FROM "sqlite_master" WHERE "name" = 'customer_attr_index'`).get()) {
+    rebuildAttrIndex(db);
   }
   setMeta(db, 'local_index', LOCAL_INDEX_VERSION);
 }

@@ -8,7 +8,7 @@ import { replayPendingMutations } from './effects';
 import { getMeta } from './meta';
 import { defaultMigrationsFolder, openClientDatabase } from './open';
 import { allPendingMutations } from './outbox';
-import { clearSyncedTables, getRow } from './rows';
+import { clearSyncedTables, getRow, upsertRow } from './rows';
 
 /**
  * Migration 0002_working_day (protocol 3) on a device that synced with protocol 2: new tables and
@@ -118,6 +118,102 @@ describe('migration 0002_working_day', () => {
       expect(getRow(db, 'customers', pendingId)).toMatchObject({ kind: 'customer', version: 0 });
       expect(page().total).toBe(1);
       expect(page('新宇').rows.map((r) => r.id)).toEqual([pendingId]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+/**
+ * Migration 0003_templates (protocol 4) on a device that synced with protocol 3: the template tables and
+ * columns, the attribute index, the pull cursor forgotten (the next pull is a full one, which brings the
+ * catalog and the published versions) while the outbox stays; a protocol-3 entry's recorded insert
+ * (without `attrs` / `templateVersionId`) still replays after the round's `clear`.
+ */
+describe('migration 0003_templates', () => {
+  const temp = makeTempDir();
+  afterAll(() => temp.remove());
+
+  it('keeps the outbox, forgets the cursor, and replays a protocol-3 insert with the new defaults', () => {
+    const file = join(temp.dir, 'protocol3.db');
+    const old = openClientDatabase(file, { migrationsFolder: migrationsUpTo(temp.dir, '0002_working_day') });
+    expect(old.prepare(`SELECT name FROM sqlite_master WHERE name = 'catalogs'`).get()).toBeUndefined();
+    const rep = testUser();
+    const held = testCustomer({ ownerId: rep.id, attrs: { size: 'large' } });
+    const { templateVersionId: _t, ...protocol3Customer } = held;
+    old.transaction(() => {
+      old
+        .prepare(
+          `INSERT INTO users (id, org_id, team_id, username, display_name, role, active, version)
+           VALUES (?, ?, NULL, ?, ?, 'rep', 1, 3)`,
+        )
+        .run(rep.id, rep.orgId, rep.username, rep.displayName);
+      const columns = Object.keys(protocol3Customer);
+      const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      old
+        .prepare(
+          `INSERT INTO customers (${columns.map(snake).join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+        )
+        .run({ ...protocol3Customer, attrs: JSON.stringify(held.attrs) });
+    })();
+    // A contact added offline with protocol 3: its recorded insert has neither attrs nor a version.
+    const contactRow = {
+      id: newId(),
+      orgId: rep.orgId,
+      customerId: held.id,
+      name: '王强',
+      title: null,
+      phone: null,
+      email: null,
+      wechat: null,
+      isPrimary: true,
+      createdAt: 5,
+      updatedAt: 5,
+    };
+    old
+      .prepare('INSERT INTO outbox (seq, name, args, effects, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(
+        8,
+        'addContact',
+        JSON.stringify({ id: contactRow.id, customerId: held.id, name: contactRow.name, isPrimary: true }),
+        JSON.stringify([{ kind: 'insert', table: 'contacts', row: contactRow }]),
+        5,
+      );
+    old
+      .prepare(
+        `INSERT INTO contacts (id, org_id, customer_id, name, is_primary, created_at, updated_at, version)
+         VALUES (?, ?, ?, ?, 1, 5, 5, 0)`,
+      )
+      .run(contactRow.id, rep.orgId, held.id, contactRow.name);
+    old.prepare(`INSERT INTO meta (key, value) VALUES ('cursor', '{"v":7}'), ('pull_round', '{}')`).run();
+    old.close();
+
+    const db = openClientDatabase(file, { migrationsFolder: defaultMigrationsFolder() });
+    try {
+      expect(getMeta(db, 'cursor')).toBeUndefined();
+      expect(getMeta(db, 'pull_round')).toBeUndefined();
+      expect(allPendingMutations(db).map((m) => [m.seq, m.name])).toEqual([[8, 'addContact']]);
+      expect(getRow(db, 'customers', held.id)).toMatchObject({
+        attrs: { size: 'large' },
+        templateVersionId: null,
+      });
+      expect(getRow(db, 'contacts', contactRow.id)).toMatchObject({ attrs: {}, templateVersionId: null });
+      for (const table of ['catalogs', 'template_versions', 'customer_attr_index']) {
+        expect(db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get()).toBe(0);
+      }
+      // The full pull that follows starts with `clear` and replays the outbox over what it brings.
+      db.transaction(() => {
+        clearSyncedTables(db);
+        upsertRow(db, 'users', rep);
+        upsertRow(db, 'customers', held);
+        replayPendingMutations(db);
+      })();
+      expect(getRow(db, 'contacts', contactRow.id)).toMatchObject({
+        name: '王强',
+        attrs: {},
+        templateVersionId: null,
+        version: 0,
+      });
     } finally {
       db.close();
     }

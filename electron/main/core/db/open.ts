@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { newId } from '../../../../shared/ids';
+import { registerAttrFunctions } from './attrIndex';
 import { restoreSecondaryIndexes } from './bulkLoad';
 import { ensureLocalIndex } from './localIndex';
 import { getMeta, setMeta } from './meta';
@@ -33,6 +34,8 @@ export function openClientDatabase(file: string, opts: OpenClientDatabaseOptions
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // The customer list's attribute filters (db/attrIndex.ts).
+    registerAttrFunctions(db);
     // Indexes a full round deferred and did not get to build (the app stopped mid-round): back before the
     // migrations, which expect the schema they left.
     if (db.prepare(`SELECT 1 FROM "sqlite_master" WHERE "name" = 'meta'`).get()) {

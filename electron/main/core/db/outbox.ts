@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AppErrorData } from '../../../../shared/errors';
 import type { SyncedTable } from '../../../../shared/domain/rows';
 import type { Effect } from '../../../../shared/mutations/types';
+import type { DeviceEffect } from './effects';
 import type { Conflict } from '../../../../shared/sync/protocol';
 import { recordConflict, recordRejection } from './inbox';
 import { deleteRow, getRow } from './rows';
@@ -12,7 +13,7 @@ export type OutboxEntry = {
   seq: number;
   name: string;
   args: unknown;
-  effects: Effect[];
+  effects: DeviceEffect[];
   createdAt: number;
   attempts: number;
   lastError: string | null;
@@ -24,13 +25,17 @@ const SELECT_ENTRY =
   'SELECT "seq", "name", "args", "effects", "created_at" AS "createdAt", "attempts", "last_error" AS "lastError" FROM "outbox"';
 
 function parseEntry(raw: RawEntry): OutboxEntry {
-  return { ...raw, args: JSON.parse(raw.args) as unknown, effects: JSON.parse(raw.effects) as Effect[] };
+  return {
+    ...raw,
+    args: JSON.parse(raw.args) as unknown,
+    effects: JSON.parse(raw.effects) as DeviceEffect[],
+  };
 }
 
 /** Appends a mutation; returns its sequence number (the mutation id the server will see). */
 export function appendOutbox(
   db: Database.Database,
-  entry: { name: string; args: unknown; effects: Effect[]; createdAt: number },
+  entry: { name: string; args: unknown; effects: DeviceEffect[]; createdAt: number },
 ): number {
   const info = statement(
     db,

@@ -1,11 +1,25 @@
 import type Database from 'better-sqlite3';
-import { getTableColumns, getTableName } from 'drizzle-orm';
+import { getTableColumns, getTableName, is, SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { SYNCED_TABLES, type RowOf, type SyncedTable } from '../../../../shared/domain/rows';
+import {
+  SYNCED_TABLES,
+  type CustomerKind,
+  type RowOf,
+  type SyncedTable,
+} from '../../../../shared/domain/rows';
 import { uniqueKey } from '../../../../shared/domain/uniqueness';
 import { AppError } from '../../../../shared/errors';
+import {
+  clearAttrIndex,
+  indexedAttrFields,
+  replaceCustomerAttrs,
+  storedRowAttrs,
+  syncAttrIndexFields,
+  type RowAttrs,
+} from './attrIndex';
 import { clearCustomerSearch, indexCustomer, reindexCustomer, unindexCustomer } from './localIndex';
 import {
+  catalogs,
   contacts,
   customers,
   followUps,
@@ -14,6 +28,7 @@ import {
   settings,
   stageChanges,
   tasks,
+  templateVersions,
   users,
 } from './schema';
 import { statement } from './statements';
@@ -50,6 +65,8 @@ type TableInfo = {
 const syncedTables: Record<SyncedTable, SQLiteTable> = {
   users,
   settings,
+  catalogs,
+  templateVersions,
   customers,
   contacts,
   followUps,
@@ -74,18 +91,26 @@ function literalDefault(c: SQLiteColumn): unknown {
   return c.hasDefault && (typeof d === 'string' || typeof d === 'number') ? d : undefined;
 }
 
+/** A JSON column's default value (`attrs`: `{}`), as text, bound for a key the row lacks. */
+function jsonDefault(c: SQLiteColumn): unknown {
+  const d: unknown = c.default;
+  return c.hasDefault && d !== undefined && d !== null && !is(d, SQL) ? c.mapToDriverValue(d) : null;
+}
+
 function describe(wire: SyncedTable, table: SQLiteTable): TableInfo {
   const columns = Object.entries(getTableColumns(table)).map(([key, col]): Column => {
     const c = col as SQLiteColumn;
     const needsConversion = c.columnType === 'SQLiteBoolean' || c.columnType === 'SQLiteTextJson';
     // A row recorded before a column existed (a protocol-2 outbox entry's insert, replayed after the
-    // upgrade) gets the column's default rather than a NULL its NOT NULL constraint would refuse.
+    // upgrade; a protocol-3 contact without `attrs`) gets the column's default rather than a NULL its
+    // NOT NULL constraint would refuse.
     const fallback = literalDefault(c) ?? null;
+    const jsonFallback = c.columnType === 'SQLiteTextJson' ? jsonDefault(c) : null;
     return {
       key,
       name: c.name,
       toDb: needsConversion
-        ? (v) => (v === null || v === undefined ? null : c.mapToDriverValue(v))
+        ? (v) => (v === undefined ? jsonFallback : v === null ? null : c.mapToDriverValue(v))
         : (v) => (v === undefined ? fallback : v),
       fromDb: needsConversion ? (v) => (v === null ? null : c.mapFromDriverValue(v)) : null,
       derived: DERIVED[wire]?.[key] ?? null,
@@ -171,8 +196,10 @@ function bindValues(info: TableInfo, row: Record<string, unknown>): unknown[] {
 }
 
 /**
- * Keeps a written customers row's search document in step (the other local data is in its columns).
- * `fresh`: the row was inserted under a new rowid (see indexCustomer).
+ * Keeps the local derived data of a written row in step: a customers row's search document and attribute
+ * index entries (the other local data is in its columns); a catalog decides which attributes are indexed.
+ * `fresh`: the row was inserted under a new rowid (see indexCustomer); `before`: the attribute index's
+ * view of the row before the write (storedRowAttrs), whose entries go.
  */
 function afterWrite(
   db: Database.Database,
@@ -180,16 +207,23 @@ function afterWrite(
   rowid: number | bigint,
   row: unknown,
   fresh: boolean,
+  before: RowAttrs | undefined,
 ): void {
+  if (table === 'catalogs') {
+    syncAttrIndexFields(db);
+    return;
+  }
   if (table !== 'customers') return;
   const r = row as RowOf['customers'];
   // A protocol-2 row replayed from the outbox has no kind: the column default applies, and so here.
-  indexCustomer(
-    db,
-    rowid,
-    { name: r.name, shortName: r.shortName, phone: r.phone, kind: r.kind ?? 'customer' },
-    { fresh },
-  );
+  const kind = r.kind ?? 'customer';
+  indexCustomer(db, rowid, { name: r.name, shortName: r.shortName, phone: r.phone, kind }, { fresh });
+  replaceCustomerAttrs(db, before, { rowid, kind, attrs: r.attrs });
+}
+
+/** The attribute index's view of a customers row about to be overwritten (nothing for other tables). */
+function beforeWrite(db: Database.Database, table: SyncedTable, id: string): RowAttrs | undefined {
+  return table === 'customers' ? storedRowAttrs(db, id) : undefined;
 }
 
 /**
@@ -205,10 +239,11 @@ export function upsertRow<T extends SyncedTable>(
   opts: { keepVersion?: boolean } = {},
 ): void {
   const sql = writeSql[table];
+  const before = beforeWrite(db, table, row.id);
   const { rowid } = statement(db, opts.keepVersion ? sql.upsertKeepVersion : sql.upsert).get(
     bindValues(infos[table], row as Record<string, unknown>),
   ) as { rowid: number };
-  afterWrite(db, table, rowid, row, false);
+  afterWrite(db, table, rowid, row, false, before);
 }
 
 /**
@@ -220,14 +255,16 @@ export function insertRow<T extends SyncedTable>(db: Database.Database, table: T
   const values = bindValues(infos[table], row as Record<string, unknown>);
   let rowid: number | bigint;
   let fresh = true;
+  let before: RowAttrs | undefined;
   try {
     rowid = statement(db, writeSql[table].insert).run(values).lastInsertRowid;
   } catch (err) {
     if ((err as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw err;
+    before = beforeWrite(db, table, row.id);
     rowid = (statement(db, writeSql[table].upsert).get(values) as { rowid: number }).rowid;
     fresh = false;
   }
-  afterWrite(db, table, rowid, row, fresh);
+  afterWrite(db, table, rowid, row, fresh, before);
 }
 
 /** Applies a partial change to one row; unknown keys are refused rather than silently dropped. */
@@ -252,9 +289,13 @@ export function updateRow(
     }
   }
   if (cols.length === 0) return;
+  const attrsChange = table === 'customers' && (Object.hasOwn(set, 'attrs') || Object.hasOwn(set, 'kind'));
+  const before = attrsChange ? storedRowAttrs(db, id) : undefined;
   const sql = `UPDATE "${info.name}" SET ${cols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE "id" = ?`;
   statement(db, sql).run([...values, id]);
   if (table === 'customers' && SEARCHED.some((k) => Object.hasOwn(set, k))) reindexCustomer(db, id);
+  if (before) replaceCustomerAttrs(db, before, storedRowAttrs(db, id));
+  if (table === 'catalogs') syncAttrIndexFields(db);
 }
 
 /** Customer fields the search document is made of. */
@@ -264,12 +305,19 @@ const SEARCHED = ['name', 'shortName', 'phone', 'kind'];
 export function deleteRow(db: Database.Database, table: SyncedTable, id: string): void {
   if (table !== 'customers') {
     statement(db, `DELETE FROM "${infos[table].name}" WHERE "id" = ?`).run(id);
+    if (table === 'catalogs') syncAttrIndexFields(db);
     return;
   }
-  const gone = statement(db, 'DELETE FROM "customers" WHERE "id" = ? RETURNING "rowid" AS "rowid"').get(
-    id,
-  ) as { rowid: number } | undefined;
-  if (gone) unindexCustomer(db, gone.rowid);
+  const gone = statement(
+    db,
+    'DELETE FROM "customers" WHERE "id" = ? RETURNING "rowid" AS "rowid", "kind", "attrs"',
+  ).get(id) as { rowid: number; kind: CustomerKind; attrs: string } | undefined;
+  if (gone) {
+    unindexCustomer(db, gone.rowid);
+    if (indexedAttrFields(db).size > 0) {
+      replaceCustomerAttrs(db, { ...gone, attrs: JSON.parse(gone.attrs) as unknown }, undefined);
+    }
+  }
 }
 
 /** One row in wire form, or undefined. */
@@ -302,10 +350,15 @@ export function listRowsBy<T extends SyncedTable>(
   return raw.map((r) => fromDbRow(table, r));
 }
 
-/** Empties every synced table, children first (a pull's `clear`: the server is about to send everything). */
+/**
+ * Empties every synced table, children first (a pull's `clear`: the server is about to send everything).
+ * The attribute index keeps its choice of fields (the catalog about to arrive usually has the same), so
+ * the customers of the round are indexed as they come.
+ */
 export function clearSyncedTables(db: Database.Database): void {
   for (const table of [...SYNCED_TABLES].reverse()) {
     statement(db, `DELETE FROM "${infos[table].name}"`).run();
   }
   clearCustomerSearch(db);
+  clearAttrIndex(db);
 }

@@ -3,6 +3,12 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import type { Effect } from '../../../../shared/mutations/types';
 import type { AppErrorData } from '../../../../shared/errors';
 import type { Option, Stage } from '../../../../shared/domain/settings';
+import type {
+  FieldDef,
+  OptionList,
+  TemplateEntity,
+  TemplateSection,
+} from '../../../../shared/templates/schema';
 
 /**
  * The device's SQLite database (one file per user, `<dataDir>/users/<userId>.db`). The synced tables hold
@@ -12,12 +18,21 @@ import type { Option, Stage } from '../../../../shared/domain/settings';
  * data the screens need fast (the normalised unique keys of customers and the quick-search index: see
  * `db/localIndex.ts`).
  *
- * drizzle-kit does not model virtual tables: the `customer_search` FTS5 table is written by hand into
- * 0002_working_day.sql.
+ * drizzle-kit does not model virtual tables nor WITHOUT ROWID tables: the `customer_search` FTS5 table is
+ * written by hand into 0002_working_day.sql, the `customer_attr_index` table into 0003_templates.sql
+ * (db/attrIndex.ts).
  *
  * Never edit a generated migration in `drizzle/client/` after it ships; change this file and run
  * `npx drizzle-kit generate --config drizzle.client.config.ts`.
  */
+
+/**
+ * Business attributes from templates (protocol 4): JSON text of an object keyed by field key. The default
+ * also fills what an outbox entry recorded before the column existed lacks when it is replayed after the
+ * upgrade (db/rows.ts binds a column's default for a missing key).
+ */
+const attrsColumn = () =>
+  text('attrs', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({});
 
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
@@ -51,10 +66,7 @@ export const customers = sqliteTable(
     claimedAt: integer('claimed_at'),
     lastFollowUpAt: integer('last_follow_up_at'),
     lastDealAt: integer('last_deal_at'),
-    attrs: text('attrs', { mode: 'json' })
-      .$type<Record<string, unknown>>()
-      .notNull()
-      .default(sql`'{}'`),
+    attrs: attrsColumn(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     version: integer('version').notNull(),
@@ -67,6 +79,8 @@ export const customers = sqliteTable(
       enum: ['new', 'contacted', 'qualified', 'disqualified', 'converted'],
     }),
     convertedAt: integer('converted_at'),
+    // Protocol 4: the published template version the record was last saved with.
+    templateVersionId: text('template_version_id'),
     // Local only, never on the wire: the normalised unique keys (shared/domain/uniqueness.ts uniqueKey),
     // derived from name / credit_code / phone whenever a row is written (db/localIndex.ts), so the
     // duplicate check at capture is an index lookup.
@@ -122,6 +136,8 @@ export const contacts = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     version: integer('version').notNull(),
+    attrs: attrsColumn(),
+    templateVersionId: text('template_version_id'),
   },
   (t) => [index('contacts_customer_idx').on(t.customerId)],
 );
@@ -148,6 +164,8 @@ export const followUps = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     version: integer('version').notNull(),
     opportunityId: text('opportunity_id'),
+    attrs: attrsColumn(),
+    templateVersionId: text('template_version_id'),
   },
   (t) => [
     // The customer's timeline: newest first.
@@ -173,6 +191,41 @@ export const settings = sqliteTable('settings', {
   version: integer('version').notNull(),
 });
 
+/**
+ * The org's option lists and field library (one row, id = org id), written only by the server's admin
+ * operations; read-only here. `shared/templates/schema.ts` is the schema of the JSON lists.
+ */
+export const catalogs = sqliteTable('catalogs', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  optionLists: text('option_lists', { mode: 'json' }).$type<OptionList[]>().notNull(),
+  fields: text('fields', { mode: 'json' }).$type<FieldDef[]>().notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  version: integer('version').notNull(),
+});
+
+/**
+ * Published template versions (immutable once published; every version stays, because a pending edit is
+ * judged by the version its form used). Forms render with the newest of each template (`currentVersions`).
+ */
+export const templateVersions = sqliteTable('template_versions', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  templateId: text('template_id').notNull(),
+  entity: text('entity').$type<TemplateEntity>().notNull(),
+  category: text('category'),
+  number: integer('number').notNull(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+  sections: text('sections', { mode: 'json' }).$type<TemplateSection[]>().notNull(),
+  fields: text('fields', { mode: 'json' }).$type<FieldDef[]>().notNull(),
+  publishedAt: integer('published_at').notNull(),
+  publishedBy: text('published_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  version: integer('version').notNull(),
+});
+
 export const opportunities = sqliteTable(
   'opportunities',
   {
@@ -193,6 +246,8 @@ export const opportunities = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     version: integer('version').notNull(),
+    attrs: attrsColumn(),
+    templateVersionId: text('template_version_id'),
   },
   (t) => [
     index('opportunities_customer_idx').on(t.customerId),

@@ -5,6 +5,7 @@ import type { ApiHandlers, InboxItem } from '../../../../shared/api/contract';
 import { AppError } from '../../../../shared/errors';
 import { newId } from '../../../../shared/ids';
 import { startTestServer, type TestServer } from '../../../../server/src/testing';
+import { pickTemplate } from '../../../../shared/templates/pick';
 import { getMeta } from '../db/meta';
 import { userDatabaseFile } from '../db/open';
 import { createClientCore, type ClientCore } from '../index';
@@ -15,11 +16,13 @@ import { makeTempDir } from '../testing';
  * real server (PGlite, or PostgreSQL with TIDEPOOL_TEST_DB=postgres). Random commands: follow-ups,
  * new customers, edits of random field subsets (so same-field and different-field concurrency both
  * happen), the manager's transfers between the reps, opportunities opened and moved through stages
- * (concurrently from several devices), tasks, syncs, network cuts, device restarts and late
+ * (concurrently from several devices), tasks, edits of random business attributes (template fields,
+ * merged key by key, issue 5), syncs, network cuts, device restarts and late
  * deliveries — all through a transport that drops requests, loses answers after the server committed
  * (a crash between commit and acknowledgement), duplicates requests concurrently, and replays old ones
  * out of order. After quiescence:
- *  (a) every device's synced tables equal, row for row and column for column, a fresh pull of its user;
+ *  (a) every device's synced tables equal, row for row and column for column, a fresh pull of its user,
+ *      and so does its attribute index (kept by every write path, never rebuilt here);
  *  (b) every mutation ever made was processed, and is either on the server exactly once or on its device
  *      as a rejection/conflict holding the user's values; no record is invented or doubled;
  *  (c) no device holds a customer outside its user's scope as the server computes it.
@@ -31,11 +34,22 @@ const USERS = ['zhangwei', 'lina', 'wangfang'] as const;
 const MANAGER = 2;
 const EDITABLE = ['phone', 'industry', 'region', 'level'] as const;
 type Field = (typeof EDITABLE)[number];
+/** Fields every demo customer template places (server/src/seed/demoTemplates.ts), and their values. */
+const ATTR_VALUES = {
+  ownership: ['private', 'state', 'foreign', 'joint', 'collective'],
+  employee_count: [12, 250, 1800, 64, null],
+  purchase_channel: ['direct', 'distributor', 'tender', 'ecommerce', 'agent'],
+  credit_rating: ['aaa', 'aa', 'a', 'bbb', 'watch'],
+  share_of_wallet: [5, 20, 35.5, 60, null],
+} as const;
+type AttrKey = keyof typeof ATTR_VALUES;
+const ATTR_KEYS = Object.keys(ATTR_VALUES) as AttrKey[];
 
 type Cmd =
   | { kind: 'log'; device: number; customer: number }
   | { kind: 'create'; device: number }
   | { kind: 'update'; device: number; customer: number; fields: Field[] }
+  | { kind: 'attrs'; device: number; customer: number; keys: AttrKey[] }
   | { kind: 'transfer'; customer: number; toRep: number }
   | { kind: 'opportunity'; device: number; customer: number; thenMove: Stage | null }
   | { kind: 'stage'; device: number; opportunity: number; toStage: Stage }
@@ -60,6 +74,15 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
       device,
       customer,
       fields: fc.subarray([...EDITABLE], { minLength: 1 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('attrs' as const),
+      device,
+      customer,
+      keys: fc.subarray(ATTR_KEYS, { minLength: 1, maxLength: 3 }),
     }),
   },
   {
@@ -172,7 +195,7 @@ type Device = { user: number; dataDir: string; core: ClientCore; net: Net; userI
 type Made = { device: number; seq: number } & (
   | { kind: 'log'; id: string; content: string }
   | { kind: 'create'; id: string; name: string }
-  | { kind: 'update'; id: string; set: Record<string, string> }
+  | { kind: 'update'; id: string; set: Record<string, unknown> }
   | { kind: 'transfer'; id: string; reason: string }
   | { kind: 'opportunity'; id: string; name: string }
   | { kind: 'stage'; id: string; stageChangeId: string; toStage: string }
@@ -194,6 +217,7 @@ describe('sync convergence under faults (property)', () => {
     opportunities: 0,
     stageMoves: 0,
     tasks: 0,
+    attrEdits: 0,
     rejections: 0,
     conflicts: 0,
   };
@@ -257,6 +281,26 @@ describe('sync convergence under faults (property)', () => {
           tasks: all('tasks'),
           ownership_events: all('ownership_events'),
         },
+        /** Protocol 4's tables. */
+        templates: { catalogs: all('catalogs'), template_versions: all('template_versions') },
+        /** The attribute index, by customer id and field key (rowids and field ids are the device's own). */
+        attrIndex: (() => {
+          const fields = JSON.parse(getMeta(db, 'attr_index_fields') ?? '{}') as Record<
+            string,
+            { id: number }
+          >;
+          const keyOf = new Map(Object.entries(fields).map(([key, f]) => [f.id, key]));
+          return (
+            db
+              .prepare(
+                `SELECT c.id AS customer, i.field, i.kind, hex(i.v) AS v, i.role, i.lc
+                   FROM customer_attr_index i JOIN customers c ON c.rowid = i.customer`,
+              )
+              .all() as { field: number }[]
+          )
+            .map((e) => JSON.stringify({ ...e, field: keyOf.get(e.field) }))
+            .sort();
+        })(),
         /** The arguments of an outbox entry still pending (the ids a handler made). */
         pendingArgs: new Map(
           (db.prepare('SELECT seq, args FROM outbox').all() as { seq: number; args: string }[]).map((o) => [
@@ -317,10 +361,15 @@ describe('sync convergence under faults (property)', () => {
     const pool = [z[0], l[0], z[1], l[1]].filter((id): id is string => id !== undefined);
     const startValues = new Map<string, Record<string, unknown>>();
     for (const r of await server.query(
-      'SELECT id, phone, industry, region, level FROM customers WHERE id = ANY($1::uuid[])',
+      'SELECT id, phone, industry, region, level, attrs FROM customers WHERE id = ANY($1::uuid[])',
       [pool],
-    ))
-      startValues.set(String(r.id), r);
+    )) {
+      const attrs = (r.attrs ?? {}) as Record<string, unknown>;
+      startValues.set(String(r.id), {
+        ...r,
+        ...Object.fromEntries(ATTR_KEYS.map((k) => [`attrs.${k}`, attrs[k] ?? null])),
+      });
+    }
     const pick = (i: number) => pool[i % pool.length]!;
     /** Opportunities opened during the case, with their customer. */
     const opportunities: { id: string; customerId: string; device: number }[] = [];
@@ -422,6 +471,24 @@ describe('sync convergence under faults (property)', () => {
             }
             const id = pick(c.customer);
             const res = await attempt(() => call(d.core, 'customers.update', { id, set }));
+            if (res) made.push({ kind: 'update', device: c.device, seq: seqOf(d), id, set });
+            break;
+          }
+          case 'attrs': {
+            // The form of the record as this device shows it: the template for its industry, now.
+            const d = devices[c.device]!;
+            const id = pick(c.customer);
+            const detail = await attempt(() => call(d.core, 'customers.get', { id }));
+            if (!detail) break;
+            const defs = await call(d.core, 'templates.definitions', {});
+            const version = pickTemplate(defs.versions, 'customer', detail.customer);
+            if (!version) break;
+            const attrs: Record<string, unknown> = {};
+            for (const k of c.keys) attrs[k] = ATTR_VALUES[k][n % ATTR_VALUES[k].length];
+            const res = await attempt(() =>
+              call(d.core, 'customers.update', { id, set: { attrs }, templateVersionId: version.id }),
+            );
+            const set = Object.fromEntries(Object.entries(attrs).map(([k, v]) => [`attrs.${k}`, v]));
             if (res) made.push({ kind: 'update', device: c.device, seq: seqOf(d), id, set });
             break;
           }
@@ -538,6 +605,8 @@ describe('sync convergence under faults (property)', () => {
           expect(mine.contacts).toEqual(theirs.contacts);
           expect(mine.follow_ups).toEqual(theirs.follow_ups);
           expect(mine.working).toEqual(theirs.working);
+          expect(mine.templates).toEqual(theirs.templates);
+          expect(mine.attrIndex).toEqual(theirs.attrIndex);
         } finally {
           await fresh.core.close();
         }
@@ -565,6 +634,8 @@ describe('sync convergence under faults (property)', () => {
         if (m.kind === 'opportunity') totals.opportunities += 1;
         if (m.kind === 'stage') totals.stageMoves += 1;
         if (m.kind === 'task') totals.tasks += 1;
+        if (m.kind === 'update' && Object.keys(m.set).some((f) => f.startsWith('attrs.')))
+          totals.attrEdits += 1;
         const clientId = clientIds[m.device]!;
         const inbox = inboxes[m.device]!;
         const refusedOnServer = await server.query(
@@ -609,7 +680,14 @@ describe('sync convergence under faults (property)', () => {
           if (refused) expect(args).toMatchObject({ customerId: m.id, reason: m.reason });
         } else {
           if (refused) {
-            expect(args).toMatchObject({ id: m.id, set: m.set });
+            // An edit of attributes carries them as `set.attrs`; the record keeps `attrs.<key>` paths.
+            const set = args.set as Record<string, unknown> | undefined;
+            for (const [field, value] of Object.entries(m.set)) {
+              const key = /^attrs\.(.+)$/.exec(field)?.[1];
+              if (key) expect((set?.attrs as Record<string, unknown> | undefined)?.[key]).toEqual(value);
+              else expect(set?.[field]).toEqual(value);
+            }
+            expect(args).toMatchObject({ id: m.id });
             continue;
           }
           const lostOnServer = new Set(
@@ -623,7 +701,7 @@ describe('sync convergence under faults (property)', () => {
           for (const [field, value] of Object.entries(m.set)) {
             const entryId = conflictIds[m.device]!.get(`${m.seq}.${field}`);
             const lost = inbox.filter((i) => i.id === entryId && i.kind === 'conflict' && i.rowId === m.id);
-            if (lost[0]) expect(lost[0].mine).toBe(value);
+            if (lost[0]) expect(lost[0].mine).toEqual(value);
             expect({ seq: m.seq, field, onDevice: lost.length }).toEqual({
               seq: m.seq,
               field,
@@ -647,12 +725,17 @@ describe('sync convergence under faults (property)', () => {
       }
       // Every edited field holds its starting value or a value an accepted edit wrote: none lost as noise.
       for (const [id, start] of startValues) {
-        const [now] = await server.query(
-          'SELECT phone, industry, region, level FROM customers WHERE id = $1',
+        const [row] = await server.query(
+          'SELECT phone, industry, region, level, attrs FROM customers WHERE id = $1',
           [id],
         );
-        for (const f of EDITABLE) {
-          const value = now?.[f];
+        const attrs = (row?.attrs ?? {}) as Record<string, unknown>;
+        const now: Record<string, unknown> = {
+          ...row,
+          ...Object.fromEntries(ATTR_KEYS.map((k) => [`attrs.${k}`, attrs[k] ?? null])),
+        };
+        for (const f of [...EDITABLE, ...ATTR_KEYS.map((k) => `attrs.${k}`)]) {
+          const value = now[f];
           if (value === start[f]) continue;
           expect(applied.get(`${id}.${f}`)?.has(value), `${id}.${f} = ${String(value)}`).toBe(true);
         }

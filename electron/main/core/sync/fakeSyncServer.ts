@@ -1,6 +1,6 @@
 import { SYNCED_TABLES, type RowOf, type SyncedTable } from '../../../../shared/domain/rows';
 import { AppError, toErrorData } from '../../../../shared/errors';
-import { getMutation, isMutationName, type Effect } from '../../../../shared/mutations';
+import { getMutation, isMutationName, sameValue, type Effect } from '../../../../shared/mutations';
 import type {
   Conflict,
   PatchOp,
@@ -21,9 +21,9 @@ export type FakeSyncServer = {
   rows: { [T in SyncedTable]: Map<string, RowOf[T]> };
   lastMutationIds: Map<string, number>;
   /** Called before each request; return a Response to answer instead (e.g. a 503). */
-  intercept: ((path: string, body: unknown) => Response | undefined) | null;
+  intercept: ((path: string, body: unknown, init: RequestInit | undefined) => Response | undefined) | null;
   pageSize: number;
-  requests: { path: string; body: unknown }[];
+  requests: { path: string; body: unknown; method: string }[];
   user: SessionUser;
   /** Writes a row as another device's change would: with the next version, so the next pull sends it. */
   put<T extends SyncedTable>(table: T, row: RowOf[T]): void;
@@ -54,8 +54,24 @@ export function createFakeSyncServer(
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
+  /** A template field marked unique: another record of the entity holding the value refuses the mutation. */
+  function assertUnique(effects: Effect[]) {
+    for (const e of effects) {
+      if (e.kind !== 'assertUnique') continue;
+      for (const row of (rows[e.table] as Map<string, Record<string, unknown>>).values()) {
+        if (row.id === e.id) continue;
+        if (e.table === 'customers' && row.kind !== (e.entity === 'lead' ? 'lead' : 'customer')) continue;
+        const attrs = (row.attrs ?? {}) as Record<string, unknown>;
+        if (Object.hasOwn(attrs, e.field) && sameValue(attrs[e.field], e.value)) {
+          throw new AppError('duplicate', `attrs.${e.field}: already used`, { field: `attrs.${e.field}` });
+        }
+      }
+    }
+  }
+
   function apply(effects: Effect[], v: number, clientId: string, mutationId: number, name: string) {
     for (const e of effects) {
+      if (e.kind === 'assertUnique') continue;
       if (e.kind === 'conflict') {
         const { kind: _kind, ...c } = e;
         conflicts.push({ ...c, clientId, mutationId, name });
@@ -108,6 +124,7 @@ export function createFakeSyncServer(
           // Reps see their own private sea; managers (the stand-in has no teams) everyone's.
           canSeeOwner: (owner) => owner !== null && (user.role !== 'rep' || owner === user.id),
         });
+        assertUnique(effects);
         version += 1;
         apply(effects, version, req.clientId, m.id, m.name);
       } catch (err) {
@@ -217,10 +234,10 @@ export function createFakeSyncServer(
     user,
     fetch: (async (input: string | URL | Request, init?: RequestInit) => {
       const path = new URL(String(input)).pathname;
-      if (path === '/sync/events') return server.intercept?.(path, null) ?? events(init?.signal);
+      if (path === '/sync/events') return server.intercept?.(path, null, init) ?? events(init?.signal);
       const body: unknown = init?.body ? JSON.parse(String(init.body)) : null;
-      server.requests.push({ path, body });
-      const intercepted = server.intercept?.(path, body);
+      server.requests.push({ path, body, method: init?.method ?? 'GET' });
+      const intercepted = server.intercept?.(path, body, init);
       if (intercepted) return intercepted;
       if (path === '/auth/login')
         return json(200, { token: 'fake-token', expiresAt: Date.now() + 86_400_000, user });

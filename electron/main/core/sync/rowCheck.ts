@@ -14,7 +14,7 @@ import { rowSchemas, SYNCED_TABLES, type SyncedTable } from '../../../../shared/
  *
  * Only the schema kinds the rows use are compiled (object, string with max length or a format pattern,
  * safe integer with lower and upper bounds, enum, boolean, nullable, record of string → unknown; the
- * `settings` row is left to zod, see ZOD_ONLY_TABLES); anything else
+ * org's configuration rows are left to zod, see ZOD_ONLY_TABLES); anything else
  * throws when this module loads, so a new kind of column in rows.ts cannot silently skip validation.
  */
 export type RowPredicate = (row: unknown) => boolean;
@@ -181,11 +181,17 @@ export function compileRowCheck(name: string, schema: z.ZodType): RowPredicate {
 }
 
 /**
- * Tables checked by zod alone: `settings` (one row per org, lists of objects with cross-entry rules such
- * as "at least one open stage") gains nothing from a compiled check and would need array and refinement
- * kinds this compiler deliberately does not model. Its predicate says no, so `checkPatch` asks zod.
+ * Tables checked by zod alone: `settings` and `catalogs` (one row per org) and `templateVersions` (a few
+ * per template) are lists of objects with cross-entry rules ("at least one open stage", "value keys are
+ * unique", compiled regular expressions, conditions), too few rows to gain anything from a compiled check
+ * and needing array, refinement and lazy kinds this compiler deliberately does not model. Their
+ * predicate says no, so `checkPatch` asks zod.
  */
-export const ZOD_ONLY_TABLES: ReadonlySet<SyncedTable> = new Set(['settings']);
+export const ZOD_ONLY_TABLES: ReadonlySet<SyncedTable> = new Set([
+  'settings',
+  'catalogs',
+  'templateVersions',
+]);
 
 /** One compiled check per synced table. */
 export const fastRowChecks = Object.fromEntries(

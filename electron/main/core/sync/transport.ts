@@ -62,13 +62,18 @@ function errorFromAnswer(url: string, status: number, json: unknown): HttpError 
   });
 }
 
+/** HTTP methods the device uses: the sync protocol POSTs; the admin API also reads and replaces. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
+
 /**
- * POSTs JSON to the sync server and returns the body parsed with `schema`. Every failure becomes an
- * AppError: no answer → `offline`; an error answer → its own code (or one derived from the status);
- * a body that does not match the protocol → `server_error` (never trusted, never half-applied).
+ * Sends a JSON request to the sync server and returns the answer parsed with `schema`. Every failure
+ * becomes an AppError: no answer → `offline`; an error answer → its own code, field and params (or a
+ * code derived from the status); a body that does not match the protocol → `server_error` (never
+ * trusted, never half-applied).
  */
-export async function postJson<T>(
+export async function requestJson<T>(
   opts: TransportOptions,
+  method: HttpMethod,
   path: string,
   body: unknown,
   schema: z.ZodType<T>,
@@ -81,12 +86,12 @@ export async function postJson<T>(
   let text: string;
   try {
     res = await opts.fetch(url, {
-      method: 'POST',
+      method,
       headers: {
-        'content-type': 'application/json',
+        ...(method === 'GET' ? {} : { 'content-type': 'application/json' }),
         ...(extra.token ? { authorization: `Bearer ${extra.token}` } : {}),
       },
-      body: JSON.stringify(body),
+      ...(method === 'GET' ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.any(signals),
     });
     text = await res.text();
@@ -117,6 +122,17 @@ export async function postJson<T>(
   return parsed.data;
 }
 
+/** POSTs JSON to the sync server (`requestJson`). */
+export function postJson<T>(
+  opts: TransportOptions,
+  path: string,
+  body: unknown,
+  schema: z.ZodType<T>,
+  extra: { token?: string; signal?: AbortSignal } = {},
+): Promise<T> {
+  return requestJson(opts, 'POST', path, body, schema, extra);
+}
+
 /**
  * A pull answer whose envelope is checked but whose patch is not yet: `checkPatch` (sync/patch.ts) checks
  * every operation and row before anything is written, with row checks compiled from the same schemas
@@ -145,6 +161,11 @@ export type SyncTransport = {
    * the holder of each collision. Fails like `push` (offline, error answers); callers bound it in time.
    */
   checkDuplicates?(req: DuplicateCheckRequest, opts: { timeoutMs: number }): Promise<DuplicateCheckResponse>;
+  /**
+   * The designer's server operations (`/admin/...`, protocol 4, docs/templates.md "Admin API"), with the
+   * session's token; the answer is parsed with `schema`. Fails like `push`.
+   */
+  admin?<T>(method: HttpMethod, path: string, body: unknown, schema: z.ZodType<T>): Promise<T>;
 };
 
 /** No byte for this long (the server sends a heartbeat every 25 s) means a dead connection: reconnect. */
@@ -237,6 +258,8 @@ export function createSyncTransport(opts: TransportOptions & { token: string }):
       postJson({ ...opts, timeoutMs }, '/customers/duplicates', req, duplicateCheckResponseSchema, {
         token: opts.token,
       }),
+    admin: (method, path, body, schema) =>
+      requestJson(opts, method, path, body, schema, { token: opts.token }),
   };
 }
 

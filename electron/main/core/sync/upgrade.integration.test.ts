@@ -9,12 +9,24 @@ import { createClientCore } from '../index';
 import { writeSession } from '../session';
 import { getRow } from '../db/rows';
 import { makeTempDir, migrationsUpTo } from '../testing';
+import { getMeta } from '../db/meta';
+
+/** The device's client id, read from its database file (the server keys its progress by it). */
+function readClientId(file: string): string {
+  const db = openClientDatabase(file, { migrationsFolder: defaultMigrationsFolder() });
+  try {
+    return String(getMeta(db, 'client_id'));
+  } finally {
+    db.close();
+  }
+}
 
 /**
  * SPEC §5.7 with REAL migrations: a device database made by an older app holding pending work is opened
  * by the current app; its migrations apply, and the pending entries still push, apply once, and the old
- * inbox entries show. Round 1 (migration 0000 only, protocol 1: updates without `base`), and protocol 2
- * (0000–0001, a synced device with a cursor) upgraded to protocol 3 (0002: new tables, a full pull).
+ * inbox entries show. Round 1 (migration 0000 only, protocol 1: updates without `base`), protocol 2
+ * (0000–0001, a synced device with a cursor) upgraded to protocol 3 (0002: new tables, a full pull), and
+ * protocol 3 (0000–0002) upgraded to protocol 4 (0003: business profiles, a full pull).
  */
 
 describe('upgrading a device with pending work', () => {
@@ -282,6 +294,110 @@ describe('upgrading a device with pending work', () => {
         query: '升级前离线',
       });
       expect(found.rows.map((r) => r.id)).toEqual([created.id]);
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('upgrades a synced protocol-3 device: a full pull brings the templates, its outbox applies once', async () => {
+    const login = await postJson<LoginResponse>(`${server.url}/auth/login`, {
+      username: 'zhangwei',
+      password: 'tidepool123',
+    });
+    expect(login.status).toBe(200);
+    const { user } = login.body;
+    const dataDir = join(temp.dir, 'device-p3');
+    writeSession(dataDir, {
+      serverUrl: server.url,
+      token: login.body.token,
+      expiresAt: login.body.expiresAt,
+      user,
+    });
+    const [customer] = await server.query(
+      `SELECT id, website FROM customers WHERE owner_id = $1 AND pool_state = 'private' AND deleted_at IS NULL
+         AND kind = 'customer' ORDER BY id DESC LIMIT 1`,
+      [user.id],
+    );
+    const customerId = String(customer?.id);
+
+    // The protocol-3 app: schema 0000–0002, a committed cursor, and two pending mutations as it wrote
+    // them: a contact whose recorded row has neither `attrs` nor `templateVersionId`, and an edit.
+    const file = userDatabaseFile(dataDir, user.id);
+    const old = openClientDatabase(file, { migrationsFolder: migrationsUpTo(temp.dir, '0002_working_day') });
+    const now = Date.now();
+    const contact = {
+      id: newId(),
+      customerId,
+      name: '升级前离线添加的联系人',
+      title: null,
+      phone: null,
+      email: null,
+      wechat: null,
+      isPrimary: false,
+    };
+    const website = `https://p3-${now % 1000}.example.cn`;
+    const insertOutbox = old.prepare(
+      'INSERT INTO outbox (seq, name, args, effects, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    insertOutbox.run(
+      1,
+      'addContact',
+      JSON.stringify(contact),
+      JSON.stringify([
+        {
+          kind: 'insert',
+          table: 'contacts',
+          row: { ...contact, orgId: user.orgId, createdAt: now, updatedAt: now },
+        },
+      ]),
+      now,
+    );
+    insertOutbox.run(
+      2,
+      'updateCustomer',
+      JSON.stringify({ id: customerId, set: { website }, base: { website: customer?.website ?? null } }),
+      JSON.stringify([
+        { kind: 'update', table: 'customers', id: customerId, set: { website, updatedAt: now } },
+      ]),
+      now,
+    );
+    old.prepare(`INSERT INTO meta (key, value) VALUES ('cursor', ?)`).run('{"protocol3":"cursor"}');
+    old.close();
+
+    const core = await createClientCore({ dataDir, syncIntervalMs: 600_000, pokes: false });
+    try {
+      const status = await core.syncNow();
+      expect(status).toMatchObject({ online: true, pending: 0, rejected: 0, conflicts: 0, lastError: null });
+      expect(await server.query('SELECT name, attrs FROM contacts WHERE id = $1', [contact.id])).toEqual([
+        { name: contact.name, attrs: {} },
+      ]);
+      expect(await server.query('SELECT website FROM customers WHERE id = $1', [customerId])).toEqual([
+        { website },
+      ]);
+      const [client] = await server.query(
+        'SELECT last_mutation_id::int AS n FROM sync_clients WHERE client_id = $1',
+        [readClientId(file)],
+      );
+      expect(client?.n).toBe(2);
+
+      // The full pull brought what protocol 4 adds: the catalog, the published versions, the values.
+      const defs = await core.handlers['templates.definitions']({});
+      expect(defs.catalog?.orgId).toBe(user.orgId);
+      expect(defs.versions.length).toBeGreaterThan(0);
+      const [held] = await server.query('SELECT attrs FROM customers WHERE id = $1', [customerId]);
+      const detail = await core.handlers['customers.get']({ id: customerId });
+      expect(detail.customer.attrs).toEqual(held?.attrs);
+      // …and the attribute index follows the catalog's searchable fields: a filter answers at once.
+      const size = (held?.attrs as { company_size?: string } | undefined)?.company_size;
+      if (size) {
+        const found = await core.handlers['customers.list']({
+          offset: 0,
+          limit: 500,
+          sort: { column: 'name', desc: false },
+          attrFilters: [{ field: 'company_size', op: 'in', values: [size] }],
+        });
+        expect(found.rows.map((r) => r.id)).toContain(customerId);
+      }
     } finally {
       await core.close();
     }
