@@ -7,6 +7,7 @@ import './styles/tokens.css';
 import './styles/base.css';
 import './ui/ui.css';
 import './styles/app.css';
+import './styles/templates.css';
 
 const locale = readStoredLocale(window.localStorage);
 initI18n(locale);

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { LoginPage } from '../modules/auth/components/LoginPage';
 import { CustomerDetailPage } from '../modules/customers/components/CustomerDetailPage';
 import { CustomerListPage } from '../modules/customers/components/CustomerListPage';
+import { FormDesignerPage } from '../modules/designer/components/FormDesignerPage';
 import { TeamFeedPage } from '../modules/followUps/components/TeamFeedPage';
 import { LeadListPage } from '../modules/leads/components/LeadListPage';
 import { PipelinePage } from '../modules/pipeline/components/PipelinePage';
@@ -18,6 +19,7 @@ import { useAppStore } from './store';
 export function App() {
   const sessionState = useAppStore((s) => s.sessionState);
   const dataVersion = useAppStore((s) => s.dataVersion);
+  const lastSyncAt = useAppStore((s) => s.syncStatus?.lastSyncAt ?? null);
   const signedIn = sessionState === 'signedIn';
   useHashRoute();
   useApiEvents();
@@ -34,6 +36,12 @@ export function App() {
     // The org's lists label and validate every form offline; an admin's change arrives with a pull.
     if (signedIn) void useAppStore.getState().loadOrgSettings();
   }, [signedIn, dataVersion]);
+
+  useEffect(() => {
+    // Business-profile forms render from the synced catalog and template versions. `data.changed` for
+    // their tables reloads them; a finished sync does too, in case the event stream missed one.
+    if (signedIn) void useAppStore.getState().loadTemplates();
+  }, [signedIn, lastSyncAt]);
 
   if (sessionState === 'unknown') return <Splash />;
   if (!signedIn) return <LoginPage />;
@@ -65,6 +73,8 @@ function RoutedPage() {
       return <SyncPage />;
     case 'settings':
       return <SettingsPage />;
+    case 'forms':
+      return <FormDesignerPage />;
   }
 }
 

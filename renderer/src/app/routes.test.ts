@@ -15,6 +15,7 @@ describe('routes', () => {
       { name: 'followUps' },
       { name: 'sync' },
       { name: 'settings' },
+      { name: 'forms' },
     ];
     for (const route of routes) expect(parseRoute(routeToHash(route))).toEqual(route);
   });

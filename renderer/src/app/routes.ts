@@ -11,13 +11,15 @@ export type Route =
   | { name: 'pipeline' }
   | { name: 'followUps' }
   | { name: 'sync' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'forms' };
 
 /** Where the app opens: the rep's working day. */
 export const DEFAULT_ROUTE: Route = { name: 'today' };
 
 /** The sidebar's items; every route belongs to one (a customer's detail is under Customers). */
-export type NavSection = 'today' | 'customers' | 'leads' | 'pipeline' | 'followUps' | 'sync' | 'settings';
+export type NavSection =
+  'today' | 'customers' | 'leads' | 'pipeline' | 'followUps' | 'sync' | 'settings' | 'forms';
 
 const ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,6 +32,7 @@ const SIMPLE: Record<string, Route> = {
   'follow-ups': { name: 'followUps' },
   sync: { name: 'sync' },
   settings: { name: 'settings' },
+  forms: { name: 'forms' },
 };
 
 export function parseRoute(hash: string): Route {

@@ -6,6 +6,7 @@ import { createSettingsSlice, type SettingsSlice } from '../modules/settings/sta
 import { createInboxSlice, type InboxSlice } from '../modules/sync/states/inboxSlice';
 import { createSyncSlice, type SyncSlice } from '../modules/sync/states/syncSlice';
 import { createTeamSlice, type TeamSlice } from '../modules/team/states/teamSlice';
+import { createTemplatesSlice, type TemplatesSlice } from '../modules/templates/states/templatesSlice';
 import { createUiSlice, type UiSlice } from '../modules/shell/states/uiSlice';
 
 /** Everything the window keeps: one store built from the feature slices (zustand "slices pattern"). */
@@ -16,6 +17,7 @@ export type AppState = SessionSlice &
   LeadsSlice &
   SettingsSlice &
   TeamSlice &
+  TemplatesSlice &
   UiSlice;
 
 /**
@@ -30,5 +32,6 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createLeadsSlice(...a),
   ...createSettingsSlice(...a),
   ...createTeamSlice(...a),
+  ...createTemplatesSlice(...a),
   ...createUiSlice(...a),
 }));

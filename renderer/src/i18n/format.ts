@@ -253,3 +253,28 @@ export function formatDayHeading(at: number, locale: Locale): string {
 export function toDateValue(at: number): string {
   return toDateTimeLocalValue(at).slice(0, 10);
 }
+
+/**
+ * "12.5%" / "12.5%": a template percent field's value (12.5 = 12.5 %), with up to two decimals (unlike
+ * `formatPercent`, which rounds win probabilities to whole percents).
+ */
+export function formatPercentValue(value: number, locale: Locale): string {
+  return cached(
+    `pv:${locale}`,
+    () => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }),
+  ).format(value / 100);
+}
+
+/** "¥" / "CN¥", "US$" / "$": how the UI language writes a currency, for a money input's prefix. */
+export function currencySymbol(currency: string, locale: Locale): string {
+  // The symbol itself is cached: `formatToParts` is slow enough to show on a 60-field form's mount.
+  const key = `${locale}:${currency}`;
+  let symbol = symbols.get(key);
+  if (symbol === undefined) {
+    const parts = new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(0);
+    symbol = parts.find((p) => p.type === 'currency')?.value ?? currency;
+    symbols.set(key, symbol);
+  }
+  return symbol;
+}
+const symbols = new Map<string, string>();

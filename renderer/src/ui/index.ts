@@ -12,6 +12,7 @@ export { FormFooter } from './FormFooter';
 export { Icon, type IconName } from './Icon';
 export { Logo } from './Logo';
 export { Menu, type MenuItem } from './Menu';
+export { Popover } from './Popover';
 export { ProgressBar } from './ProgressBar';
 export { ShortcutHint } from './ShortcutHint';
 export { hasModKey, isModShortcut, modKeyLabel } from './shortcut';

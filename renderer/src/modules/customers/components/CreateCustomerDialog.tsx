@@ -1,13 +1,15 @@
 import { useTranslation } from 'react-i18next';
 import type { ApiInput } from '../../../../../shared/api/contract';
 import { getApi } from '../../../api/client';
+import type { ProfilePart } from '../../templates/hooks/useRecordProfile';
 import { emptyCustomerForm, NEW_CUSTOMER_FIELDS, validateNewCustomerForm } from '../utils/customerForm';
 import { CustomerFormDialog } from './CustomerFormDialog';
 
 /**
  * Captures a new customer into the rep's private sea. Checked as you type with the shared
  * `createCustomerArgs` (minus the id, which the core makes), with the live duplicate warning under name,
- * credit code and phone; written locally first, so it works offline.
+ * credit code and phone, and the business profile of the industry's template; written locally first, so
+ * it works offline.
  */
 export function CreateCustomerDialog({
   onClose,
@@ -20,8 +22,8 @@ export function CreateCustomerDialog({
   onClaimed: (customerName: string | null) => void;
 }) {
   const { t } = useTranslation();
-  const save = async (input: ApiInput<'customers.create'>) => {
-    const { id } = await getApi().call('customers.create', input);
+  const save = async (input: ApiInput<'customers.create'>, profile: ProfilePart) => {
+    const { id } = await getApi().call('customers.create', { ...input, ...profile });
     onCreated(id);
   };
   return (
@@ -46,6 +48,7 @@ export function CreateCustomerDialog({
       submitTestId="customer-create-submit"
       duplicateCheck={{}}
       onClaimed={onClaimed}
+      profile
     />
   );
 }

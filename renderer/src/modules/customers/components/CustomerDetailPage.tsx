@@ -18,10 +18,12 @@ import { useOrgSettings } from '../../settings/hooks/useOrgSettings';
 import { useNow } from '../../shell/hooks/useNow';
 import { inboxReason } from '../../sync/utils/inboxView';
 import { TasksCard } from '../../tasks/components/TasksCard';
+import { AttrSummary } from '../../templates/components/AttrSummary';
+import { BusinessProfileCard } from '../../templates/components/BusinessProfileCard';
 import { useCustomerDetail, type CustomerDetail } from '../hooks/useCustomerDetail';
 import { useRefusal } from '../hooks/useRefusal';
 import { canTransfer } from '../utils/transferForm';
-import { AddContactDialog } from './AddContactDialog';
+import { ContactDialog } from './ContactDialog';
 import { CompanyMark, LevelBadge, StatusBadge } from './CustomerBadges';
 import { EditCustomerDialog } from './EditCustomerDialog';
 import { OwnershipHistory } from './OwnershipHistory';
@@ -50,6 +52,7 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
   const [editing, setEditing] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const [addingContact, setAddingContact] = useState(false);
+  const [editingContact, setEditingContact] = useState<ContactRow | null>(null);
   const [converting, setConverting] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const options = useMemo<CustomerOptions | undefined>(
@@ -117,6 +120,8 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
       outcome: input.outcome?.trim() || null,
       occurredAt: input.occurredAt,
       nextFollowUpAt: input.nextFollowUpAt ?? null,
+      attrs: input.attrs ?? {},
+      templateVersionId: input.templateVersionId ?? null,
       createdAt: at,
       updatedAt: at,
       version: 0,
@@ -219,6 +224,15 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
 
       <BaseInfo detail={detail} />
 
+      <BusinessProfileCard
+        record={customer}
+        onSaved={() => {
+          setNotice(t('templates.profileSaved'));
+          // Written locally with its outbox entry: the reload shows the new values at once.
+          invalidate();
+        }}
+      />
+
       <div className="tp-detailgrid">
         <div className="tp-detailgrid__main">
           {isLead ? null : (
@@ -270,7 +284,7 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
                 {t('contact.add')}
               </Button>
             </header>
-            <Contacts contacts={detail.contacts} />
+            <Contacts contacts={detail.contacts} onEdit={setEditingContact} />
           </section>
           <section className="tp-card" data-testid="ownership">
             <header className="tp-card__header">
@@ -311,12 +325,24 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
         />
       ) : null}
       {addingContact ? (
-        <AddContactDialog
+        <ContactDialog
           customer={customer}
           onClose={() => setAddingContact(false)}
           onSaved={() => {
             setAddingContact(false);
             setNotice(t('contact.saved'));
+            invalidate();
+          }}
+        />
+      ) : null}
+      {editingContact ? (
+        <ContactDialog
+          customer={customer}
+          contact={editingContact}
+          onClose={() => setEditingContact(null)}
+          onSaved={() => {
+            setEditingContact(null);
+            setNotice(t('contact.updated'));
             invalidate();
           }}
         />
@@ -445,7 +471,13 @@ function BaseInfo({ detail }: { detail: CustomerDetail }) {
   );
 }
 
-function Contacts({ contacts }: { contacts: readonly ContactRow[] }) {
+function Contacts({
+  contacts,
+  onEdit,
+}: {
+  contacts: readonly ContactRow[];
+  onEdit: (contact: ContactRow) => void;
+}) {
   const { t } = useTranslation();
   if (contacts.length === 0) return <EmptyState icon="user" title={t('customer.noContacts')} />;
   const sorted = [...contacts].sort(
@@ -454,7 +486,7 @@ function Contacts({ contacts }: { contacts: readonly ContactRow[] }) {
   return (
     <ul className="tp-contacts" data-testid="contact-list">
       {sorted.map((c) => (
-        <li key={c.id} className="tp-contact" data-testid="contact-item">
+        <li key={c.id} className="tp-contact" data-testid="contact-item" data-id={c.id}>
           <Avatar name={c.name} size={32} />
           <div className="tp-contact__text">
             <div className="tp-contact__name">
@@ -482,7 +514,18 @@ function Contacts({ contacts }: { contacts: readonly ContactRow[] }) {
                 </span>
               ) : null}
             </div>
+            <AttrSummary entity="contact" attrs={c.attrs} max={3} testId="contact-attrs" />
           </div>
+          <button
+            type="button"
+            className="tp-iconbtn tp-contact__edit"
+            onClick={() => onEdit(c)}
+            aria-label={t('contact.editLabel', { name: c.name })}
+            title={t('contact.editLabel', { name: c.name })}
+            data-testid="contact-edit"
+          >
+            <Icon name="edit" size={14} />
+          </button>
         </li>
       ))}
     </ul>

@@ -17,6 +17,8 @@ import {
   ShortcutHint,
   type FieldControlProps,
 } from '../../../ui';
+import { ProfileFormSection } from '../../templates/components/ProfileFormSection';
+import { useNewRecordProfile, type ProfilePart } from '../../templates/hooks/useRecordProfile';
 import { useDuplicateCheck } from '../hooks/useDuplicateCheck';
 import { duplicateHolderOf } from '../utils/duplicates';
 import {
@@ -55,6 +57,7 @@ export function CustomerFormFields({
   onChange,
   onBlur,
   placeholders = {},
+  suggestions = {},
   below,
 }: {
   fields: readonly CustomerFormField[];
@@ -63,6 +66,8 @@ export function CustomerFormFields({
   onChange: (f: CustomerFormField, value: string) => void;
   onBlur: (f: CustomerFormField) => void;
   placeholders?: Partial<Record<CustomerFormField, string>>;
+  /** Values offered as you type (the industries that have their own profile template). */
+  suggestions?: Partial<Record<CustomerFormField, readonly string[]>>;
   /** Shown under a field's own message (the duplicate warning of a unique field). */
   below?: (f: CustomerFormField) => ReactNode;
 }) {
@@ -102,14 +107,25 @@ export function CustomerFormFields({
         </select>
       );
     }
+    const offered = suggestions[f] ?? [];
     return (
-      <input
-        className={LAYOUT[f].mono ? 'tp-input tp-mono' : 'tp-input'}
-        placeholder={placeholders[f]}
-        spellCheck={LAYOUT[f].mono ? false : undefined}
-        {...(f === 'name' ? { 'data-autofocus': true } : {})}
-        {...control(f, c)}
-      />
+      <>
+        <input
+          className={LAYOUT[f].mono ? 'tp-input tp-mono' : 'tp-input'}
+          placeholder={placeholders[f]}
+          spellCheck={LAYOUT[f].mono ? false : undefined}
+          list={offered.length > 0 ? `${c.id}-suggestions` : undefined}
+          {...(f === 'name' ? { 'data-autofocus': true } : {})}
+          {...control(f, c)}
+        />
+        {offered.length > 0 ? (
+          <datalist id={`${c.id}-suggestions`}>
+            {offered.map((v) => (
+              <option key={v} value={v} />
+            ))}
+          </datalist>
+        ) : null}
+      </>
     );
   };
 
@@ -154,13 +170,17 @@ export function CustomerFormDialog<Input>({
   submitTestId,
   duplicateCheck,
   onClaimed,
+  profile,
 }: {
   title: string;
   fields: readonly CustomerFormField[];
   initialValues: CustomerFormValues;
   validate: (values: CustomerFormValues) => { errors: CustomerFormErrors; input: Input | null };
-  /** Sends the input; throws an `ApiCallError` when the core refuses. */
-  save: (input: Input) => Promise<void>;
+  /**
+   * Sends the input (with the business profile's `attrs` + `templateVersionId` when the form has one);
+   * throws an `ApiCallError` when the core refuses.
+   */
+  save: (input: Input, profile: ProfilePart) => Promise<void>;
   onClose: () => void;
   /** Shown when the values are valid but there is nothing to send (an edit that changed nothing). */
   nothingToSave?: string;
@@ -177,6 +197,11 @@ export function CustomerFormDialog<Input>({
   duplicateCheck?: { excludeId?: string };
   /** The user claimed the public-sea customer a duplicate named, instead of saving this one. */
   onClaimed?: (customerName: string | null) => void;
+  /**
+   * A new customer's business profile: the template of the industry typed above (else the default
+   * one), rendered under the base fields and sent with them.
+   */
+  profile?: boolean;
 }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
@@ -188,6 +213,7 @@ export function CustomerFormDialog<Input>({
   const [notice, setNotice] = useState<string | null>(null);
 
   const { errors } = useMemo(() => validate(values), [validate, values]);
+  const attrForm = useNewRecordProfile('customer', profile ? values.industry : null, profile === true);
   const serverField = customerFormFieldOf(serverError?.field);
   const unique = useMemo(
     () => ({ name: values.name, creditCode: values.creditCode, phone: values.phone }),
@@ -235,10 +261,16 @@ export function CustomerFormDialog<Input>({
     e?.preventDefault();
     if (saving) return;
     setSubmitted(true);
+    attrForm.form.markSubmitted();
     const result = validate(values);
     const first = fields.find((f) => result.errors[f]);
     if (first) {
       document.getElementById(`customer-${first}`)?.focus();
+      return;
+    }
+    const part = attrForm.form.createPart();
+    if (part === null) {
+      attrForm.form.focusFirstProblem();
       return;
     }
     if (result.input === null) {
@@ -248,11 +280,12 @@ export function CustomerFormDialog<Input>({
     setSaving(true);
     setServerError(null);
     try {
-      await save(result.input);
+      await save(result.input, part);
     } catch (err) {
       const data = toAppErrorData(err);
-      setServerError(data);
       setSaving(false);
+      if (attrForm.form.takeServerError(data)) return;
+      setServerError(data);
       const field = customerFormFieldOf(data.field);
       if (field) document.getElementById(`customer-${field}`)?.focus();
     }
@@ -288,9 +321,11 @@ export function CustomerFormDialog<Input>({
           onChange={onChange}
           onBlur={(f) => setTouched((tch) => ({ ...tch, [f]: true }))}
           placeholders={placeholders}
+          suggestions={profile ? { industry: attrForm.categories } : undefined}
           below={below}
         />
         {dup.checkedOnline === false ? <DuplicateOfflineNote /> : null}
+        {profile ? <ProfileFormSection form={attrForm.form} version={attrForm.version} /> : null}
         <p className="tp-customerform__hint">
           <Icon name="cloud" size={14} />
           {hint}

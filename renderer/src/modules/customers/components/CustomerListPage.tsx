@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../../app/store';
@@ -8,6 +8,15 @@ import { Button, EmptyState, Icon } from '../../../ui';
 import { InitialSyncProgress } from '../../sync/components/InitialSyncProgress';
 import { PageHeader } from '../../shell/components/PageHeader';
 import { useTeamReps } from '../../team/hooks/useTeamReps';
+import { AttrFilterBar } from '../../templates/components/AttrFilterBar';
+import { useTemplateDefinitions } from '../../templates/hooks/useTemplates';
+import {
+  availableAttrColumns,
+  readColumnPrefs,
+  shownAttrColumns,
+  writeColumnPrefs,
+} from '../utils/attrColumns';
+import { CustomerColumnChooser } from './CustomerColumnChooser';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
 import { CreateCustomerDialog } from './CreateCustomerDialog';
 import { CustomerTable } from './CustomerTable';
@@ -32,8 +41,18 @@ export function CustomerListPage() {
     ownerId,
     setOwnerId,
     showToast,
+    attrFilters,
+    setAttrFilters,
+    attrColumns,
+    setAttrColumns,
+    userId,
   } = useAppStore(
     useShallow((s) => ({
+      attrFilters: s.customerAttrFilters,
+      setAttrFilters: s.setCustomerAttrFilters,
+      attrColumns: s.customerAttrColumns,
+      setAttrColumns: s.setCustomerAttrColumns,
+      userId: s.session?.user.id ?? null,
       ownerId: s.customerOwnerId,
       setOwnerId: s.setCustomerOwnerId,
       showToast: s.showToast,
@@ -54,6 +73,19 @@ export function CustomerListPage() {
   const searchRef = useRef<HTMLInputElement>(null);
   const [creating, setCreating] = useState(false);
   const { reps, managerial } = useTeamReps();
+  const { versions } = useTemplateDefinitions();
+  // Searchable fields of the customer templates: the optional columns and what the filter bar offers.
+  const available = useMemo(() => availableAttrColumns(versions), [versions]);
+  const shownColumns = useMemo(() => shownAttrColumns(attrColumns, available), [attrColumns, available]);
+
+  useEffect(() => {
+    // The user's own choice of columns, kept on this device (two reps sharing a laptop keep theirs).
+    if (userId) setAttrColumns(readColumnPrefs(localStorage, userId));
+  }, [userId, setAttrColumns]);
+  const chooseColumns = (keys: string[]) => {
+    if (userId) writeColumnPrefs(localStorage, userId, keys);
+    setAttrColumns(keys);
+  };
 
   useEffect(() => {
     setQuery(debounced.trim());
@@ -84,7 +116,7 @@ export function CustomerListPage() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const searching = query !== '' || ownerId !== null;
+  const searching = query !== '' || ownerId !== null || attrFilters.length > 0;
   const body = (() => {
     if (error && total === null) {
       return (
@@ -106,7 +138,13 @@ export function CustomerListPage() {
       return (
         <EmptyState
           icon="search"
-          title={query ? t('customers.noMatch', { query }) : t('customers.noneForOwner')}
+          title={
+            query
+              ? t('customers.noMatch', { query })
+              : attrFilters.length > 0
+                ? t('filters.noMatch')
+                : t('customers.noneForOwner')
+          }
           body={t('customers.noMatchBody')}
           testId="customer-list-empty"
         />
@@ -135,7 +173,7 @@ export function CustomerListPage() {
         />
       );
     }
-    return <CustomerTable onOpen={(id) => navigate({ name: 'customer', id })} />;
+    return <CustomerTable attrColumns={shownColumns} onOpen={(id) => navigate({ name: 'customer', id })} />;
   })();
 
   return (
@@ -185,10 +223,12 @@ export function CustomerListPage() {
           />
           <kbd className="tp-kbd">/</kbd>
         </label>
+        <CustomerColumnChooser available={available} chosen={attrColumns} onChange={chooseColumns} />
         <Button variant="primary" icon="plus" onClick={() => setCreating(true)} data-testid="new-customer">
           {t('customerCreate.button')}
         </Button>
       </PageHeader>
+      <AttrFilterBar fields={available} filters={attrFilters} onChange={setAttrFilters} />
       <div className="tp-page__body">{body}</div>
       {creating ? (
         <CreateCustomerDialog

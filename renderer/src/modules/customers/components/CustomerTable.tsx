@@ -10,13 +10,17 @@ import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { CustomerListItem } from '../../../../../shared/api/contract';
+import type { FieldDef } from '../../../../../shared/templates/schema';
 import { useAppStore } from '../../../app/store';
 import { Skeleton, SortIndicator } from '../../../ui';
 import { useNow } from '../../shell/hooks/useNow';
 import { CUSTOMER_PAGE_SIZE, pagesForRange } from '../utils/customerPages';
+import { useScrollEdges } from '../../pipeline/hooks/useScrollEdges';
+import { useTemplateDefinitions, useUserDirectory } from '../../templates/hooks/useTemplates';
 import {
-  CUSTOMER_GRID_TEMPLATE,
+  attrColumnId,
   customerColumns,
+  customerGrid,
   SORTABLE_COLUMNS,
   type CustomerColumnId,
 } from './customerColumns';
@@ -31,7 +35,14 @@ type IndexedRow = CustomerListItem & { index: number };
  * screen, and the core for everything else (sorting, paging, search). Only the pages covering the visible
  * window become table rows, so 100k customers cost no more than 300.
  */
-export function CustomerTable({ onOpen }: { onOpen: (id: string) => void }) {
+export function CustomerTable({
+  onOpen,
+  attrColumns = [],
+}: {
+  onOpen: (id: string) => void;
+  /** Template fields the user chose to see as columns (after the base columns). */
+  attrColumns?: readonly FieldDef[];
+}) {
   const { t } = useTranslation();
   const now = useNow(60_000);
   const { locale, pages, total, epoch, listKey, sort, ensure, setSort } = useAppStore(
@@ -47,7 +58,12 @@ export function CustomerTable({ onOpen }: { onOpen: (id: string) => void }) {
     })),
   );
   const scrollRef = useRef<HTMLDivElement>(null);
+  const headRef = useRef<HTMLDivElement>(null);
+  // Template columns can make the table wider than the page: a fade at an edge says more lies past it.
+  const [edgeRef, edges] = useScrollEdges<HTMLDivElement>();
   const count = total ?? 0;
+  const { optionLists } = useTemplateDefinitions();
+  const directory = useUserDirectory(attrColumns.some((d) => d.type === 'user'));
 
   // The React Compiler is not used here; TanStack's non-memoizable returns are what the lint warns about.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -72,6 +88,11 @@ export function CustomerTable({ onOpen }: { onOpen: (id: string) => void }) {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [listKey]);
 
+  useEffect(() => {
+    // Columns added or removed change the scroll width without a resize: measure the edges again.
+    scrollRef.current?.dispatchEvent(new Event('scroll'));
+  }, [attrColumns]);
+
   const data = useMemo<IndexedRow[]>(() => {
     const out: IndexedRow[] = [];
     for (const p of pagesForRange(firstPage * CUSTOMER_PAGE_SIZE, lastPage * CUSTOMER_PAGE_SIZE)) {
@@ -80,7 +101,18 @@ export function CustomerTable({ onOpen }: { onOpen: (id: string) => void }) {
     return out;
   }, [pages, firstPage, lastPage]);
 
-  const columns = useMemo(() => customerColumns(t, locale, now), [t, locale, now]);
+  const columns = useMemo(
+    () =>
+      customerColumns(t, locale, now, attrColumns, {
+        locale,
+        optionLists,
+        userName: directory.userName,
+        compact: true,
+      }),
+    [t, locale, now, attrColumns, optionLists, directory],
+  );
+  const grid = useMemo(() => customerGrid(attrColumns), [attrColumns]);
+  const attrIds = useMemo(() => new Set(attrColumns.map((d) => attrColumnId(d.key))), [attrColumns]);
   const sorting = useMemo<SortingState>(() => [{ id: sort.column, desc: sort.desc }], [sort]);
 
   const table = useReactTable<CustomerListItem>({
@@ -123,13 +155,13 @@ export function CustomerTable({ onOpen }: { onOpen: (id: string) => void }) {
 
   return (
     <div
-      className="tp-table"
+      className={`tp-table${edges.start ? ' tp-table--more-start' : ''}${edges.end ? ' tp-table--more-end' : ''}`}
       data-testid="customer-table"
       role="table"
       aria-rowcount={count}
-      style={{ ['--tp-grid' as string]: CUSTOMER_GRID_TEMPLATE }}
+      style={{ ['--tp-grid' as string]: grid.template, ['--tp-grid-min' as string]: `${grid.minWidth}px` }}
     >
-      <div className="tp-table__head" role="rowgroup">
+      <div className="tp-table__head" role="rowgroup" ref={headRef}>
         <div className="tp-table__row tp-table__row--head" role="row">
           {headerGroup?.headers.map((header) => {
             const id = header.column.id as CustomerColumnId;
@@ -145,7 +177,7 @@ export function CustomerTable({ onOpen }: { onOpen: (id: string) => void }) {
                 aria-sort={
                   direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : undefined
                 }
-                data-testid={`sort-${id}`}
+                data-testid={attrIds.has(id) ? `col-attr-${id.slice(5)}` : `sort-${id}`}
                 data-sort={direction || undefined}
               >
                 {sortable ? (
@@ -161,9 +193,20 @@ export function CustomerTable({ onOpen }: { onOpen: (id: string) => void }) {
           })}
         </div>
       </div>
-      <div className="tp-table__body" ref={scrollRef} role="rowgroup">
+      <div
+        className="tp-table__body"
+        ref={(el) => {
+          scrollRef.current = el;
+          edgeRef(el);
+        }}
+        role="rowgroup"
+        // The header scrolls sideways with the rows when template columns make the table wider.
+        onScroll={(e) => {
+          if (headRef.current) headRef.current.scrollLeft = e.currentTarget.scrollLeft;
+        }}
+      >
         {total === null ? (
-          <SkeletonRows />
+          <SkeletonRows extra={attrColumns.length} />
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {items.map((item) => {
@@ -178,7 +221,7 @@ export function CustomerTable({ onOpen }: { onOpen: (id: string) => void }) {
                     role="row"
                     aria-rowindex={item.index + 2}
                   >
-                    <PlaceholderCells />
+                    <PlaceholderCells extra={attrColumns.length} />
                   </div>
                 );
               }
@@ -213,10 +256,10 @@ export function CustomerTable({ onOpen }: { onOpen: (id: string) => void }) {
 
 const PLACEHOLDER_WIDTHS = ['70%', '60%', '55%', '28px', '52px', '80%', '60%', '64%'];
 
-function PlaceholderCells() {
+function PlaceholderCells({ extra = 0 }: { extra?: number }) {
   return (
     <>
-      {PLACEHOLDER_WIDTHS.map((w, i) => (
+      {[...PLACEHOLDER_WIDTHS, ...Array.from({ length: extra }, () => '60%')].map((w, i) => (
         <div key={i} className="tp-table__td" role="cell">
           <Skeleton width={w} height={10} />
         </div>
@@ -225,7 +268,7 @@ function PlaceholderCells() {
   );
 }
 
-function SkeletonRows() {
+function SkeletonRows({ extra }: { extra: number }) {
   return (
     <div aria-busy="true">
       {Array.from({ length: 12 }, (_, i) => (
@@ -234,7 +277,7 @@ function SkeletonRows() {
           className="tp-table__row tp-table__row--placeholder tp-table__row--static"
           style={{ height: ROW_HEIGHT }}
         >
-          <PlaceholderCells />
+          <PlaceholderCells extra={extra} />
         </div>
       ))}
     </div>

@@ -1,6 +1,10 @@
-import { createColumnHelper } from '@tanstack/react-table';
+import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import type { TFunction } from 'i18next';
 import type { CustomerListItem, CustomerSortColumn } from '../../../../../shared/api/contract';
+import type { FieldDef } from '../../../../../shared/templates/schema';
+import { AttrValue } from '../../templates/components/AttrValueGrid';
+import { labelOf, type AttrFormatContext } from '../../templates/utils/attrFormat';
+import { attrColumnWidth } from '../utils/attrColumns';
 import { formatDateTime, formatRelativeTime } from '../../../i18n/format';
 import type { Locale } from '../../../i18n/locale';
 import { Avatar, Icon } from '../../../ui';
@@ -23,15 +27,44 @@ export const SORTABLE_COLUMNS: Partial<Record<CustomerColumnId, CustomerSortColu
 /** Widths as one CSS grid template, shared by header and rows so they always line up. */
 export const CUSTOMER_GRID_TEMPLATE =
   'minmax(240px, 2.6fr) minmax(96px, 1fr) minmax(110px, 1.1fr) 72px 120px 136px minmax(96px, .9fr) 120px';
+/** The base columns' smallest total width (the sum of the template's minimums). */
+const CUSTOMER_GRID_MIN_WIDTH = 240 + 96 + 110 + 72 + 120 + 136 + 96 + 120;
+
+/** The id of a template field's column (its header's test id is `col-attr-<key>`). */
+export const attrColumnId = (key: string) => `attr:${key}`;
+
+/**
+ * The grid with the chosen template columns after the base ones, and the width under which the table
+ * scrolls sideways instead of squeezing its columns.
+ */
+export function customerGrid(attrDefs: readonly Pick<FieldDef, 'type'>[]): {
+  template: string;
+  minWidth: number;
+} {
+  const widths = attrDefs.map(attrColumnWidth);
+  return {
+    template: [CUSTOMER_GRID_TEMPLATE, ...widths.map((w) => `${w}px`)].join(' '),
+    minWidth: CUSTOMER_GRID_MIN_WIDTH + widths.reduce((a, b) => a + b, 0),
+  };
+}
 
 /** A follow-up older than this reads as a warning: the public-sea recycle rules count from it (SPEC §4). */
 const STALE_FOLLOW_UP_MS = 30 * 24 * 60 * 60 * 1000;
 
 const col = createColumnHelper<CustomerListItem>();
 
-/** The columns, built per language and clock tick (cells show relative times). */
-export function customerColumns(t: TFunction, locale: Locale, now: number) {
-  return [
+/**
+ * The columns, built per language and clock tick (cells show relative times), then one per chosen
+ * template field, its values formatted like everywhere else (money in its currency, option colours…).
+ */
+export function customerColumns(
+  t: TFunction,
+  locale: Locale,
+  now: number,
+  attrDefs: readonly FieldDef[] = [],
+  format?: AttrFormatContext,
+): ColumnDef<CustomerListItem, unknown>[] {
+  const base = [
     col.accessor('name', {
       id: 'name',
       header: () => t('customers.columns.name'),
@@ -120,7 +153,25 @@ export function customerColumns(t: TFunction, locale: Locale, now: number) {
         );
       },
     }),
-  ];
+  ] as ColumnDef<CustomerListItem, unknown>[];
+  const ctx: AttrFormatContext = format ?? { locale, optionLists: [], userName: () => null, compact: true };
+  const extra = attrDefs.map((def) =>
+    col.display({
+      id: attrColumnId(def.key),
+      header: () => labelOf(def, locale),
+      cell: (c) => {
+        const value = c.row.original.attrs[def.key];
+        return value === undefined || value === null || value === '' ? (
+          <Dash />
+        ) : (
+          <span className="tp-cell-attr" data-testid={`cell-attr-${def.key}`}>
+            <AttrValue def={def} value={value} ctx={{ ...ctx, compact: true }} />
+          </span>
+        );
+      },
+    }),
+  ) as ColumnDef<CustomerListItem, unknown>[];
+  return [...base, ...extra];
 }
 
 function Dash() {

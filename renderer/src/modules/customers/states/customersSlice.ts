@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { AppErrorData } from '../../../../../shared/errors';
+import type { AttrFilter } from '../../../../../shared/templates/filter';
 import { toAppErrorData } from '../../../api/apiError';
 import { getApi } from '../../../api/client';
 import type { AppState } from '../../../app/store';
@@ -20,6 +21,10 @@ export type CustomersSlice = {
   customerSort: CustomerSort;
   /** A manager's view of one rep's customers (null: everyone in scope). */
   customerOwnerId: string | null;
+  /** Filters over template fields (the filter bar), all of which must match. */
+  customerAttrFilters: AttrFilter[];
+  /** Template fields shown as columns (each row's `attrs` carries them). */
+  customerAttrColumns: string[];
   /** Changes whenever query or sort change: pages of another list are dropped, not shown. */
   customerListKey: number;
   /** Bumped by `data.changed`: cached pages stay on screen (no flicker) and are refetched. */
@@ -33,6 +38,8 @@ export type CustomersSlice = {
   setCustomerQuery: (query: string) => void;
   setCustomerSort: (sort: CustomerSort) => void;
   setCustomerOwnerId: (ownerId: string | null) => void;
+  setCustomerAttrFilters: (filters: AttrFilter[]) => void;
+  setCustomerAttrColumns: (keys: string[]) => void;
   /** Fetches whatever pages covering rows `first..last` are missing or stale. */
   ensureCustomerRows: (first: number, last: number) => void;
   invalidateData: () => void;
@@ -51,6 +58,8 @@ export const createCustomersSlice: StateCreator<AppState, [], [], CustomersSlice
       customerQuery,
       customerSort,
       customerOwnerId,
+      customerAttrFilters,
+      customerAttrColumns,
     } = get();
     const key = `${listKey}:${epoch}:${page}`;
     inFlight.add(key);
@@ -62,6 +71,8 @@ export const createCustomersSlice: StateCreator<AppState, [], [], CustomersSlice
         sort: customerSort,
         ...(query ? { query } : {}),
         ...(customerOwnerId ? { ownerId: customerOwnerId } : {}),
+        ...(customerAttrFilters.length > 0 ? { attrFilters: customerAttrFilters } : {}),
+        ...(customerAttrColumns.length > 0 ? { attrColumns: customerAttrColumns } : {}),
       });
       if (get().customerListKey !== listKey) return;
       set((s) => ({
@@ -89,6 +100,8 @@ export const createCustomersSlice: StateCreator<AppState, [], [], CustomersSlice
     customerQuery: '',
     customerSort: DEFAULT_CUSTOMER_SORT,
     customerOwnerId: null,
+    customerAttrFilters: [],
+    customerAttrColumns: [],
     customerListKey: 0,
     customerEpoch: 0,
     customerPages: {},
@@ -102,6 +115,17 @@ export const createCustomersSlice: StateCreator<AppState, [], [], CustomersSlice
     setCustomerOwnerId: (ownerId) => {
       if (ownerId !== get().customerOwnerId) newList({ customerOwnerId: ownerId });
     },
+    setCustomerAttrFilters: (filters) => {
+      if (JSON.stringify(filters) !== JSON.stringify(get().customerAttrFilters))
+        newList({ customerAttrFilters: filters });
+    },
+    setCustomerAttrColumns: (keys) => {
+      const before = get().customerAttrColumns;
+      if (keys.length === before.length && keys.every((k, i) => k === before[i])) return;
+      // A column added needs its values: refetch the pages (same list, so the scroll stays where it is).
+      const added = keys.some((k) => !before.includes(k));
+      set((s) => ({ customerAttrColumns: keys, ...(added ? { customerEpoch: s.customerEpoch + 1 } : {}) }));
+    },
     ensureCustomerRows: (first, last) => {
       const { customerPages, customerEpoch, customerListKey } = get();
       const wanted = pagesForRange(first, last);
@@ -111,6 +135,12 @@ export const createCustomersSlice: StateCreator<AppState, [], [], CustomersSlice
     invalidateData: () =>
       set((s) => ({ customerEpoch: s.customerEpoch + 1, dataVersion: s.dataVersion + 1 })),
     resetCustomers: () =>
-      newList({ customerQuery: '', customerSort: DEFAULT_CUSTOMER_SORT, customerOwnerId: null }),
+      newList({
+        customerQuery: '',
+        customerSort: DEFAULT_CUSTOMER_SORT,
+        customerOwnerId: null,
+        customerAttrFilters: [],
+        customerAttrColumns: [],
+      }),
   };
 };

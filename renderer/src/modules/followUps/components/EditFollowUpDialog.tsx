@@ -4,6 +4,7 @@ import type { FollowUpItem } from '../../../../../shared/api/contract';
 import { getApi } from '../../../api/client';
 import { Dialog } from '../../../ui';
 import { useOrgSettings } from '../../settings/hooks/useOrgSettings';
+import { useRecordProfile } from '../../templates/hooks/useRecordProfile';
 import type { CustomerOptions } from '../hooks/useCustomerOptions';
 import { followUpFormValues, validateFollowUpEdit, type FollowUpFormValues } from '../utils/followUpForm';
 import { FollowUpForm } from './LogFollowUpDialog';
@@ -31,10 +32,13 @@ export function EditFollowUpDialog({
     () => settings.followUpTypes.filter((x) => x.active).map((x) => x.key),
     [settings],
   );
+  // The attributes as the dialog opened (a reload behind it must not move what "changed" means).
+  const [seen] = useState(() => item.attrs);
+  const profile = useRecordProfile('followUp', { mode: 'update', stored: seen });
   const validate = (v: FollowUpFormValues, now: number) =>
     validateFollowUpEdit(item, v, now, activeTypes).errors;
   const save = async (v: FollowUpFormValues) => {
-    const { input } = validateFollowUpEdit(item, v, Date.now(), activeTypes);
+    const { input } = validateFollowUpEdit(item, v, Date.now(), activeTypes, profile.form.updatePart());
     // Nothing changed: closing is the honest answer, there is nothing to sync.
     if (input) await getApi().call('followUps.update', input);
     onSaved();
@@ -43,6 +47,7 @@ export function EditFollowUpDialog({
     <Dialog title={t('followUp.editTitle')} onClose={onClose} closeLabel={t('common.close')} width={640}>
       <FollowUpForm
         customerId={item.customerId}
+        profile={profile}
         initialValues={initial}
         validate={validate}
         save={save}

@@ -14,6 +14,7 @@ import { useNow } from '../../shell/hooks/useNow';
 import type { CustomerOptions } from '../hooks/useCustomerOptions';
 import { sortTimeline } from '../utils/timeline';
 import { EditFollowUpDialog } from './EditFollowUpDialog';
+import { AttrSummary } from '../../templates/components/AttrSummary';
 
 /** The icon of each follow-up type every org starts with; an org's own types use the "other" dots. */
 export const FOLLOW_UP_ICON: Record<string, IconName> = {
@@ -214,6 +215,7 @@ export function FollowUpEntry({
           </div>
         ) : null}
         <p className="tp-timeline__content">{f.content}</p>
+        <AttrSummary entity="followUp" attrs={f.attrs} testId="followup-attrs" />
         {f.outcome || f.nextFollowUpAt ? (
           <div className="tp-timeline__footer">
             {f.outcome ? (

@@ -10,6 +10,8 @@ import { useFieldError } from '../../../i18n/useFieldError';
 import { Dialog, ErrorBanner, FormField, FormFooter, hasModKey, Icon, ShortcutHint } from '../../../ui';
 import { listLabel } from '../../opportunities/utils/stages';
 import { useOrgSettings } from '../../settings/hooks/useOrgSettings';
+import { ProfileFormSection } from '../../templates/components/ProfileFormSection';
+import { useRecordProfile, type RecordProfile } from '../../templates/hooks/useRecordProfile';
 import { useCustomerOptions, type CustomerOptions } from '../hooks/useCustomerOptions';
 import {
   emptyFollowUpForm,
@@ -91,14 +93,19 @@ export function LogFollowUpForm({
   const [initial] = useState(() =>
     emptyFollowUpForm(Date.now(), completesTask?.type ?? 'visit', activeTypes),
   );
+  const profile = useRecordProfile('followUp', { mode: 'create' });
   const save = async (values: FollowUpFormValues) => {
-    const input = toLogFollowUpInput(customerId, values, completesTask?.id ?? null);
+    const input = {
+      ...toLogFollowUpInput(customerId, values, completesTask?.id ?? null),
+      ...profile.form.createPart(),
+    };
     const { id } = await getApi().call('followUps.log', input);
     onSaved({ id, input });
   };
   return (
     <FollowUpForm
       customerId={customerId}
+      profile={profile}
       initialValues={initial}
       validate={(v, now) => validateFollowUpForm(customerId, v, now, activeTypes)}
       save={save}
@@ -118,6 +125,7 @@ export function LogFollowUpForm({
  */
 export function FollowUpForm({
   customerId,
+  profile,
   initialValues,
   validate,
   save,
@@ -128,6 +136,8 @@ export function FollowUpForm({
   showNextHint = false,
 }: {
   customerId: string;
+  /** The follow-up template's part of the form (the caller chose create or update). */
+  profile: RecordProfile;
   initialValues: FollowUpFormValues;
   validate: (values: FollowUpFormValues, now: number) => FollowUpFormErrors;
   /** Sends the values; throws an `ApiCallError` when the core refuses. */
@@ -187,10 +197,15 @@ export function FollowUpForm({
     const at = Date.now();
     setNow(at);
     setSubmitted(true);
+    profile.form.markSubmitted();
     const problems = validate(values, at);
     if (hasErrors(problems)) {
       const first = FOLLOW_UP_FORM_FIELDS.find((f) => problems[f]);
       if (first) document.getElementById(`followup-${first}`)?.focus();
+      return;
+    }
+    if (!profile.form.valid) {
+      profile.form.focusFirstProblem();
       return;
     }
     setSaving(true);
@@ -198,8 +213,9 @@ export function FollowUpForm({
     try {
       await save(values);
     } catch (err) {
-      setServerError(toAppErrorData(err));
+      const data = toAppErrorData(err);
       setSaving(false);
+      if (!profile.form.takeServerError(data)) setServerError(data);
     }
   };
 
@@ -396,6 +412,11 @@ export function FollowUpForm({
           )}
         </FormField>
       </div>
+      <ProfileFormSection
+        form={profile.form}
+        version={profile.version}
+        title={t('templates.followUpDetails')}
+      />
       <FormFooter
         note={<ShortcutHint keys={['Enter']} label={t('followUp.shortcut')} />}
         cancelLabel={t('common.cancel')}

@@ -151,6 +151,8 @@ export function validateFollowUpEdit(
   v: FollowUpFormValues,
   now: number,
   activeTypes?: readonly string[],
+  /** The profile's changed attributes (the template version they were entered under). */
+  profile: { set: Record<string, unknown>; templateVersionId: string } | null = null,
 ): { errors: FollowUpFormErrors; input: ApiInput<'followUps.update'> | null; changed: boolean } {
   const before = followUpFormValues(f);
   const occurredAt = fromDateTimeLocalValue(v.occurredAt);
@@ -164,8 +166,14 @@ export function validateFollowUpEdit(
   if (v.nextFollowUpAt !== before.nextFollowUpAt) set.nextFollowUpAt = nextFollowUpAt;
   if (v.contactId !== before.contactId) set.contactId = v.contactId || null;
   if (v.opportunityId !== before.opportunityId) set.opportunityId = v.opportunityId || null;
+  if (profile) set.attrs = profile.set;
   const changed = Object.keys(set).length > 0;
-  const result = updateFollowUpArgs.safeParse({ id: f.id, customerId: f.customerId, set });
+  const result = updateFollowUpArgs.safeParse({
+    id: f.id,
+    customerId: f.customerId,
+    set,
+    ...(profile ? { templateVersionId: profile.templateVersionId } : {}),
+  });
   const errors = result.success || !changed ? {} : problemsOf(result.error.issues, v, 1);
   const effectiveOccurred = Number.isFinite(occurredAt) ? occurredAt : f.occurredAt;
   if (

@@ -26,6 +26,8 @@ import {
   type OpportunityFormValues,
 } from '../../opportunities/utils/opportunityForm';
 import { useOrgSettings } from '../../settings/hooks/useOrgSettings';
+import { ProfileFormSection } from '../../templates/components/ProfileFormSection';
+import { useRecordProfile } from '../../templates/hooks/useRecordProfile';
 import { CONVERT_FIELDS, convertFormValues, validateConvertForm } from '../utils/convertForm';
 
 /**
@@ -57,6 +59,14 @@ export function ConvertLeadDialog({
   const [saving, setSaving] = useState(false);
   const [serverError, setServerError] = useState<AppErrorData | null>(null);
 
+  // The customer template of the industry confirmed above, prefilled from the lead's attributes by key
+  // (a library field keeps its key in every template); the lead's other values stay, read-only.
+  const [leadAttrs] = useState(() => lead.attrs);
+  const profile = useRecordProfile('customer', {
+    industry: values.industry,
+    mode: 'convert',
+    stored: leadAttrs,
+  });
   const { errors, opportunityErrors } = validateConvertForm(
     lead.id,
     values,
@@ -111,22 +121,33 @@ export function ConvertLeadDialog({
     e?.preventDefault();
     if (saving) return;
     setSubmitted(true);
+    profile.form.markSubmitted();
     const result = validateConvertForm(lead.id, values, withOpportunity ? opp : null, settings);
+    const first = CONVERT_FIELDS.find((f) => result.errors[f]);
+    if (first) {
+      document.getElementById(`customer-${first}`)?.focus();
+      return;
+    }
+    const part = profile.form.convertPart();
+    if (part === null) {
+      profile.form.focusFirstProblem();
+      return;
+    }
     if (!result.input) {
-      const first = CONVERT_FIELDS.find((f) => result.errors[f]);
       const firstOpp = OPPORTUNITY_FORM_FIELDS.find((f) => result.opportunityErrors[f]);
-      document.getElementById(first ? `customer-${first}` : `opportunity-${firstOpp ?? 'name'}`)?.focus();
+      document.getElementById(`opportunity-${firstOpp ?? 'name'}`)?.focus();
       return;
     }
     setSaving(true);
     setServerError(null);
     try {
-      const { id } = await getApi().call('leads.convert', result.input);
+      const { id } = await getApi().call('leads.convert', { ...result.input, ...part });
       onConverted(id);
     } catch (err) {
       const data = toAppErrorData(err);
-      setServerError(data);
       setSaving(false);
+      if (profile.form.takeServerError(data)) return;
+      setServerError(data);
       const field = customerFormFieldOf(data.field);
       if (field) document.getElementById(`customer-${field}`)?.focus();
     }
@@ -174,9 +195,11 @@ export function ConvertLeadDialog({
             creditCode: t('customerCreate.creditCodePlaceholder'),
             website: t('customerCreate.websitePlaceholder'),
           }}
+          suggestions={{ industry: profile.categories }}
           below={below}
         />
         {dup.checkedOnline === false ? <DuplicateOfflineNote /> : null}
+        <ProfileFormSection form={profile.form} version={profile.version} />
         <div className="tp-convert__opp">
           <label className="tp-form__check">
             <input

@@ -6,6 +6,8 @@ import { getApi } from '../../../api/client';
 import { useErrorText } from '../../../i18n/useErrorText';
 import { useFieldError } from '../../../i18n/useFieldError';
 import { Dialog, ErrorBanner, FormField, FormFooter, hasModKey, Icon, ShortcutHint } from '../../../ui';
+import { ProfileFormSection } from '../../templates/components/ProfileFormSection';
+import { useNewRecordProfile } from '../../templates/hooks/useRecordProfile';
 import {
   emptyLeadForm,
   LEAD_FORM_FIELDS,
@@ -50,6 +52,8 @@ export function CreateLeadDialog({
   const [saving, setSaving] = useState(false);
   const [serverError, setServerError] = useState<AppErrorData | null>(null);
   const { errors } = validateLeadForm(values);
+  // The lead template of the industry typed above (else the default one), like a new customer's.
+  const profile = useNewRecordProfile('lead', values.industry);
   const serverField = leadFormFieldOf(serverError?.field);
   const errorFor = useFieldError<LeadFormField>({
     problems: errors,
@@ -63,20 +67,27 @@ export function CreateLeadDialog({
     e?.preventDefault();
     if (saving) return;
     setSubmitted(true);
+    profile.form.markSubmitted();
     const result = validateLeadForm(values);
     if (!result.input) {
       const first = LEAD_FORM_FIELDS.find((f) => result.errors[f]);
       if (first) document.getElementById(`lead-${first}`)?.focus();
       return;
     }
+    const part = profile.form.createPart();
+    if (!part) {
+      profile.form.focusFirstProblem();
+      return;
+    }
     setSaving(true);
     setServerError(null);
     try {
-      const { id } = await getApi().call('leads.create', result.input);
+      const { id } = await getApi().call('leads.create', { ...result.input, ...part });
       onCreated(id);
     } catch (err) {
-      setServerError(toAppErrorData(err));
+      const data = toAppErrorData(err);
       setSaving(false);
+      if (!profile.form.takeServerError(data)) setServerError(data);
     }
   };
 
@@ -94,6 +105,7 @@ export function CreateLeadDialog({
             className={mono ? 'tp-input tp-mono' : 'tp-input'}
             data-testid={`lead-field-${f}`}
             type={f === 'contactEmail' ? 'email' : f.toLowerCase().includes('phone') ? 'tel' : 'text'}
+            list={f === 'industry' && profile.categories.length > 0 ? 'lead-industry-suggestions' : undefined}
             placeholder={
               f === 'name'
                 ? t('lead.namePlaceholder')
@@ -134,6 +146,13 @@ export function CreateLeadDialog({
           <ErrorBanner message={errorText(serverError)} code={serverError.code} testId="lead-error" />
         ) : null}
         <div className="tp-leadform">{COMPANY.map(field)}</div>
+        {profile.categories.length > 0 ? (
+          <datalist id="lead-industry-suggestions">
+            {profile.categories.map((c) => (
+              <option key={c} value={c} />
+            ))}
+          </datalist>
+        ) : null}
         <fieldset className="tp-leadform__person">
           <legend>
             <Icon name="user" size={14} />
@@ -142,6 +161,11 @@ export function CreateLeadDialog({
           </legend>
           <div className="tp-leadform">{PERSON.map(field)}</div>
         </fieldset>
+        <ProfileFormSection
+          form={profile.form}
+          version={profile.version}
+          title={t('templates.leadProfile')}
+        />
         <p className="tp-customerform__hint">
           <Icon name="cloud" size={14} />
           {t('lead.createHint')}

@@ -19,6 +19,7 @@ import { listLabel, stageLabel } from '../utils/stages';
 import { MoveStageMenu } from './MoveStageMenu';
 import { OpportunityDialog } from './OpportunityDialog';
 import { StageBadge } from './StageBadge';
+import { AttrSummary } from '../../templates/components/AttrSummary';
 
 const STATUS_TONE: Record<OpportunityItem['status'], BadgeTone> = {
   open: 'info',
@@ -193,6 +194,7 @@ function OpportunityRow({
                 : t('opportunity.noCloseDate')}
           </span>
         </div>
+        <AttrSummary entity="opportunity" attrs={o.attrs} max={3} testId="opportunity-attrs" />
         {error ? (
           <p className="tp-field__error" role="alert" data-testid="opportunity-move-error">
             {error}

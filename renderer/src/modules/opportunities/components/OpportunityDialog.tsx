@@ -8,6 +8,8 @@ import { useErrorText } from '../../../i18n/useErrorText';
 import { useFieldError } from '../../../i18n/useFieldError';
 import { Dialog, ErrorBanner, FormFooter, hasModKey, ShortcutHint } from '../../../ui';
 import { useOrgSettings } from '../../settings/hooks/useOrgSettings';
+import { ProfileFormSection } from '../../templates/components/ProfileFormSection';
+import { useRecordProfile } from '../../templates/hooks/useRecordProfile';
 import {
   emptyOpportunityForm,
   OPPORTUNITY_FORM_FIELDS,
@@ -48,6 +50,9 @@ export function OpportunityDialog({
   const [saving, setSaving] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [serverError, setServerError] = useState<AppErrorData | null>(null);
+  // The attributes as the dialog opened: an edit's `base`, whatever reloads happen behind it.
+  const [seen] = useState(() => opportunity?.attrs ?? null);
+  const profile = useRecordProfile('opportunity', { mode: opportunity ? 'update' : 'create', stored: seen });
 
   const check = (v: OpportunityFormValues) =>
     opportunity
@@ -67,31 +72,39 @@ export function OpportunityDialog({
     e?.preventDefault();
     if (saving) return;
     setSubmitted(true);
+    profile.form.markSubmitted();
     const result = check(values);
     const first = OPPORTUNITY_FORM_FIELDS.find((f) => result.errors[f]);
     if (first) {
       document.getElementById(`opportunity-${first}`)?.focus();
       return;
     }
-    if (!result.input) {
-      if (!result.changed) setNotice(t('opportunity.noChanges'));
+    if (!profile.form.valid) {
+      profile.form.focusFirstProblem();
       return;
     }
+    const edit = opportunity ? validateOpportunityEdit(opportunity, values, profile.form.updatePart()) : null;
+    if (edit && !edit.input) {
+      if (!edit.changed) setNotice(t('opportunity.noChanges'));
+      return;
+    }
+    if (!opportunity && !result.input) return;
     setSaving(true);
     setServerError(null);
     try {
-      if (opportunity) {
-        const { input } = validateOpportunityEdit(opportunity, values);
-        if (input) await getApi().call('opportunities.update', input);
+      if (edit?.input) {
+        await getApi().call('opportunities.update', edit.input);
       } else {
         const { input } = validateNewOpportunity(customer.id, values, settings);
-        if (input) await getApi().call('opportunities.create', input);
+        const part = profile.form.createPart();
+        if (input && part) await getApi().call('opportunities.create', { ...input, ...part });
       }
       onSaved();
     } catch (err) {
       const data = toAppErrorData(err);
-      setServerError(data);
       setSaving(false);
+      if (profile.form.takeServerError(data)) return;
+      setServerError(data);
       const field = opportunityFormFieldOf(data.field);
       if (field) document.getElementById(`opportunity-${field}`)?.focus();
     }
@@ -136,6 +149,11 @@ export function OpportunityDialog({
             if (serverField === f) setServerError(null);
           }}
           onBlur={(f) => setTouched((tch) => ({ ...tch, [f]: true }))}
+        />
+        <ProfileFormSection
+          form={profile.form}
+          version={profile.version}
+          title={t('templates.opportunityDetails')}
         />
         <FormFooter
           note={

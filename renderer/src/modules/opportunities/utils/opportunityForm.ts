@@ -151,6 +151,12 @@ export function validateConversionOpportunity(
 export function validateOpportunityEdit(
   o: OpportunityItem,
   v: OpportunityFormValues,
+  /** The profile's changed attributes, the values seen, and the template version they were entered under. */
+  profile: {
+    set: Record<string, unknown>;
+    base: Record<string, unknown>;
+    templateVersionId: string;
+  } | null = null,
 ): { errors: OpportunityFormErrors; input: ApiInput<'opportunities.update'> | null; changed: boolean } {
   const fields = toOpportunityFields(v);
   const errors: OpportunityFormErrors = {};
@@ -173,9 +179,19 @@ export function validateOpportunityEdit(
     set.expectedCloseAt = fields.expectedCloseAt;
     base.expectedCloseAt = o.expectedCloseAt;
   }
+  if (profile) {
+    set.attrs = profile.set;
+    base.attrs = profile.base;
+  }
   const changed = Object.keys(set).length > 0;
   if (!changed) return { errors, input: null, changed };
-  const result = updateOpportunityArgs.safeParse({ id: o.id, customerId: o.customerId, set, base });
+  const result = updateOpportunityArgs.safeParse({
+    id: o.id,
+    customerId: o.customerId,
+    set,
+    base,
+    ...(profile ? { templateVersionId: profile.templateVersionId } : {}),
+  });
   if (!result.success) Object.assign(errors, opportunityProblems(result.error.issues, ['set']));
   if (Object.keys(errors).length > 0 || !result.success) return { errors, input: null, changed };
   return { errors: {}, input: result.data, changed };

@@ -4,7 +4,16 @@ import { useShallow } from 'zustand/react/shallow';
 import { navSection, type NavSection, type Route } from '../../../app/routes';
 import { useAppStore } from '../../../app/store';
 import { formatNumber } from '../../../i18n/format';
-import { Avatar, Icon, isModShortcut, Logo, modKeyLabel, Toast, type IconName } from '../../../ui';
+import {
+  Avatar,
+  ConfirmDialog,
+  Icon,
+  isModShortcut,
+  Logo,
+  modKeyLabel,
+  Toast,
+  type IconName,
+} from '../../../ui';
 import { QuickLogDialog, type QuickLogged } from '../../followUps/components/QuickLogDialog';
 import { SyncIndicator } from '../../sync/components/SyncIndicator';
 import { inboxCount } from '../../sync/utils/syncView';
@@ -26,6 +35,7 @@ const NAV: readonly NavItem[] = [
   { section: 'pipeline', route: { name: 'pipeline' }, icon: 'pipeline' },
   { section: 'followUps', route: { name: 'followUps' }, icon: 'feed', roles: ['manager', 'admin'] },
   { section: 'sync', route: { name: 'sync' }, icon: 'sync' },
+  { section: 'forms', route: { name: 'forms' }, icon: 'form', roles: ['admin'] },
   { section: 'settings', route: { name: 'settings' }, icon: 'settings', roles: ['admin'] },
 ];
 
@@ -38,12 +48,14 @@ export const QUICK_LOG_KEY = 'K';
 /** The frame around every signed-in screen: navigation on the left, who/sync/language on top. */
 export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
-  const { navigate, invalidate, toast, dismissToast } = useAppStore(
+  const { navigate, invalidate, toast, dismissToast, pendingRoute, resolvePendingRoute } = useAppStore(
     useShallow((s) => ({
       navigate: s.navigate,
       invalidate: s.invalidateData,
       toast: s.toast,
       dismissToast: s.dismissToast,
+      pendingRoute: s.pendingRoute,
+      resolvePendingRoute: s.resolvePendingRoute,
     })),
   );
   const [quickLog, setQuickLog] = useState(false);
@@ -78,6 +90,18 @@ export function AppShell({ children }: { children: ReactNode }) {
         </main>
       </div>
       {quickLog ? <QuickLogDialog onClose={() => setQuickLog(false)} onSaved={onSaved} /> : null}
+      {pendingRoute ? (
+        <ConfirmDialog
+          title={t('designer.leaveTitle')}
+          body={t('designer.leaveBody')}
+          confirmLabel={t('designer.leaveConfirm')}
+          cancelLabel={t('designer.leaveStay')}
+          closeLabel={t('common.close')}
+          busy={false}
+          onConfirm={() => resolvePendingRoute(true)}
+          onClose={() => resolvePendingRoute(false)}
+        />
+      ) : null}
       {logged ? (
         <Toast
           key={logged.id}

@@ -17,6 +17,15 @@ export type UiSlice = {
   locale: Locale;
   route: Route;
   toast: AppToast | null;
+  /**
+   * A screen holds unsaved changes (the form designer's draft): moving to another screen asks first.
+   * `pendingRoute` is where the user wanted to go while the question is open.
+   */
+  leaveGuard: boolean;
+  pendingRoute: Route | null;
+  setLeaveGuard: (on: boolean) => void;
+  /** Answers the question: leave (the changes are dropped) or stay. */
+  resolvePendingRoute: (leave: boolean) => void;
   /** Changes the language at once everywhere and keeps the choice for the next start. */
   setLocale: (locale: Locale) => void;
   navigate: (route: Route) => void;
@@ -30,6 +39,16 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   locale: readStoredLocale(typeof localStorage === 'undefined' ? undefined : localStorage),
   route: typeof location === 'undefined' ? DEFAULT_ROUTE : parseRoute(location.hash),
   toast: null,
+  leaveGuard: false,
+  pendingRoute: null,
+  setLeaveGuard: (on) => {
+    if (get().leaveGuard !== on) set({ leaveGuard: on });
+  },
+  resolvePendingRoute: (leave) => {
+    const target = get().pendingRoute;
+    set({ pendingRoute: null, ...(leave ? { leaveGuard: false } : {}) });
+    if (leave && target) get().navigate(target);
+  },
   setLocale: (locale) => {
     try {
       localStorage.setItem(LOCALE_STORAGE_KEY, locale);
@@ -42,12 +61,24 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   },
   navigate: (route) => {
     const hash = routeToHash(route);
+    if (get().leaveGuard && hash !== routeToHash(get().route)) {
+      set({ pendingRoute: route });
+      return;
+    }
     if (location.hash !== hash) location.hash = hash;
     set({ route });
   },
   syncRouteFromHash: () => {
     const route = parseRoute(location.hash);
-    if (routeToHash(route) !== routeToHash(get().route)) set({ route });
+    const current = routeToHash(get().route);
+    if (routeToHash(route) === current) return;
+    if (get().leaveGuard) {
+      // Back/forward while a draft is unsaved: stay (the address shows where we are) and ask.
+      location.hash = current;
+      set({ pendingRoute: route });
+      return;
+    }
+    set({ route });
   },
   showToast: (message, action) =>
     set((s) => ({ toast: { id: (s.toast?.id ?? 0) + 1, message, ...(action ? { action } : {}) } })),
