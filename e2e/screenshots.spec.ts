@@ -118,3 +118,121 @@ async function shootLeads(device: Device, locale: Locale): Promise<void> {
   await leads.waitForRows();
   await save(device.page, 'leads', locale);
 }
+
+/**
+ * Business profiles from templates (issue 5), in both languages: a machinery customer's profile as a rep
+ * reads it and edits it, the customer list with template columns and a filter, and the admin's form
+ * designer with its live preview, a visibility condition, the field library and an option list.
+ */
+test('screenshots of business profiles and the form designer, in zh-CN and en', async ({ world }) => {
+  await world.start({ demoCustomers: 120 });
+  // One of zhangwei's machinery customers (its own template) with the most profile values filled in.
+  const picked = await world.db.query<{ id: string; name: string }>(
+    `SELECT c.id, c.name FROM customers c JOIN users u ON u.id = c.owner_id
+      WHERE u.username = 'zhangwei' AND c.kind = 'customer' AND c.industry = '机械制造'
+      ORDER BY (SELECT count(*) FROM jsonb_object_keys(c.attrs)) DESC, c.id
+      LIMIT 1`,
+  );
+  const customer = picked.rows[0];
+  if (!customer) throw new Error('The demo seed should give zhangwei a machinery customer');
+
+  const rep = await world.device('zhangwei');
+  const admin = await world.device('admin');
+  for (const locale of ['zh-CN', 'en'] as const) {
+    await rep.shell.setLocale(locale);
+    await shootProfile(rep, locale, customer.name);
+    await shootCustomerColumns(rep, locale);
+    await admin.shell.setLocale(locale);
+    await shootDesigner(admin, locale);
+  }
+});
+
+async function shootProfile(device: Device, locale: Locale, name: string): Promise<void> {
+  const page = device.page;
+  await device.shell.goToCustomers();
+  await new CustomersPage(page).open(name);
+  const card = page.getByTestId('profile-card');
+  await expect(card.getByTestId('attr-view')).toBeVisible();
+  await card.scrollIntoViewIfNeeded();
+  await save(page, 'profile-view', locale, new CustomerDetailPage(page).root);
+  await card.getByTestId('profile-edit').click();
+  await expect(card.getByTestId('profile-form')).toBeVisible();
+  // A value typed wrong shows the shared validator's message under its field.
+  const employees = card.getByTestId('attr-employee_count');
+  if (await employees.count()) {
+    await employees.fill('-5');
+    await employees.blur();
+  }
+  await card.scrollIntoViewIfNeeded();
+  await save(page, 'profile-edit', locale, new CustomerDetailPage(page).root);
+  await card.getByTestId('profile-cancel').click();
+  await expect(card).toHaveAttribute('data-mode', 'view');
+}
+
+async function shootCustomerColumns(device: Device, locale: Locale): Promise<void> {
+  const page = device.page;
+  await device.shell.goToCustomers();
+  const customers = new CustomersPage(page);
+  await customers.search('');
+  await customers.waitForRows();
+  await page.getByTestId('column-chooser').click();
+  const panel = page.getByTestId('column-chooser-panel');
+  await expect(panel).toBeVisible();
+  const options = panel.locator('input[type="checkbox"]');
+  for (let i = 0; i < Math.min(3, await options.count()); i++) {
+    if (!(await options.nth(i).isChecked())) await options.nth(i).check();
+  }
+  await save(page, 'customers-columns-chooser', locale);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('attr-filter-add').click();
+  await page.locator('[data-testid^="attr-filter-field-"]').first().click();
+  const editor = page.getByTestId('attr-filter-editor');
+  await expect(editor).toBeVisible();
+  const firstOption = editor.locator('[data-testid^="attr-filter-option-"]').first();
+  if (await firstOption.count()) await firstOption.check();
+  else await editor.getByTestId('attr-filter-mode-notEmpty').check();
+  await editor.getByTestId('attr-filter-apply').click();
+  await customers.waitForRows();
+  await save(page, 'customers-columns', locale);
+  // Leave the list as it was for the next language's shots.
+  await page.getByTestId('attr-filter-clear-all').click();
+  await page.getByTestId('column-chooser').click();
+  await page.getByTestId('column-chooser-reset').click();
+  await page.keyboard.press('Escape');
+}
+
+async function shootDesigner(device: Device, locale: Locale): Promise<void> {
+  const page = device.page;
+  await page.getByTestId('nav-forms').click();
+  await expect(page.getByTestId('designer-page')).toBeVisible();
+  // The machinery customer template: most sections, conditions and field types.
+  const item = page.locator(
+    '[data-testid="designer-template-item"][data-entity="customer"][data-category="机械制造"]',
+  );
+  await item.click();
+  const editor = page.getByTestId('template-editor');
+  await expect(editor).toBeVisible();
+  await expect(page.getByTestId('designer-preview').getByTestId('preview-form')).toBeVisible();
+  await save(page, 'designer', locale, page.getByTestId('designer-page'));
+  // A field's visibility condition.
+  const conditioned = editor.locator('[data-testid="field-condition"]:not([data-count="0"])').first();
+  await ((await conditioned.count()) ? conditioned : editor.getByTestId('field-condition').first()).click();
+  await expect(page.getByTestId('condition-dialog')).toBeVisible();
+  await save(page, 'designer-condition', locale);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('designer-tab-library').click();
+  await expect(page.getByTestId('library-field').first()).toBeVisible();
+  await save(page, 'designer-library', locale);
+  // A money field with bounds, a help text and a default, if the demo library has it.
+  const money = page.locator('[data-testid="library-field"][data-key="annual_purchase"]');
+  await ((await money.count()) ? money : page.getByTestId('library-field').first())
+    .getByTestId('library-edit')
+    .click();
+  await expect(page.getByTestId('field-editor')).toBeVisible();
+  await save(page, 'designer-field', locale);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('designer-tab-lists').click();
+  await expect(page.getByTestId('list-editor')).toBeVisible();
+  await save(page, 'designer-lists', locale);
+  await page.getByTestId('designer-tab-templates').click();
+}
