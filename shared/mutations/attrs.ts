@@ -159,3 +159,52 @@ export function baseAttrs(base: Record<string, unknown> | undefined): Record<str
   const a = base?.['attrs'];
   return a && typeof a === 'object' && !Array.isArray(a) ? (a as Record<string, unknown>) : undefined;
 }
+
+/**
+ * The effects of an edit to a templated record (customer, contact, opportunity): its base fields merged
+ * against `base` field by field, its attributes key by key against `base.attrs` and judged by the named
+ * version, the stale losers as conflicts, and one update of what changed (nothing when nothing did).
+ */
+export function planTemplatedUpdate(p: {
+  entity: TemplateEntity;
+  table: 'customers' | 'contacts' | 'opportunities';
+  current: Stored & { id: string } & Record<string, unknown>;
+  set: Record<string, unknown> & { attrs?: Record<string, unknown> | undefined };
+  base: Record<string, unknown> | undefined;
+  templateVersionId: string | undefined;
+  template: TemplateVersionRow | undefined;
+  catalog: CatalogRow | undefined;
+  ctx: MutationContext;
+}): Effect[] {
+  const { attrs, ...fields } = p.set;
+  const { apply, conflicts } = mergeFields(p.current, fields, p.base);
+  const a = planAttrs({
+    entity: p.entity,
+    table: p.table,
+    id: p.current.id,
+    attrs,
+    base: baseAttrs(p.base),
+    templateVersionId: p.templateVersionId,
+    template: p.template,
+    catalog: p.catalog,
+    current: p.current,
+    ctx: p.ctx,
+  });
+  const effects: Effect[] = conflicts.map((c) => ({
+    kind: 'conflict',
+    table: p.table,
+    id: p.current.id,
+    ...c,
+  }));
+  effects.push(...a.effects);
+  const changes = { ...apply, ...attrsSet(a) };
+  if (Object.keys(changes).length > 0) {
+    effects.push({
+      kind: 'update',
+      table: p.table,
+      id: p.current.id,
+      set: { ...changes, updatedAt: p.ctx.now },
+    } as Effect);
+  }
+  return effects;
+}

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { emailSchema, optional, optionalText, phoneSchema, requiredText } from '../domain/validators';
-import { attrsArg, attrsSet, baseAttrs, planAttrs, templatedArgs, templateReads } from './attrs';
+import { attrsArg, planAttrs, planTemplatedUpdate, templateReads, templatedArgs } from './attrs';
 import { visibleCustomer } from './customers';
-import { mergeFields } from './merge';
-import { defineMutation, read, type Effect } from './types';
+import { defineMutation, read } from './types';
 
 const contactFields = z.object({
   id: z.uuid(),
@@ -105,36 +104,16 @@ export const updateContact = defineMutation({
       throw new AppError('not_found', 'id: no such contact in your private sea', { field: 'id' });
     }
     visibleCustomer(customer, ctx, 'id');
-    const { attrs, ...set } = args.set;
-    const { apply, conflicts } = mergeFields(contact, set, args.base);
-    const a = planAttrs({
+    return planTemplatedUpdate({
       entity: 'contact',
       table: 'contacts',
-      id: contact.id,
-      attrs,
-      base: baseAttrs(args.base),
+      current: contact,
+      set: args.set,
+      base: args.base,
       templateVersionId: args.templateVersionId,
       template,
       catalog,
-      current: contact,
       ctx,
     });
-    const effects: Effect[] = conflicts.map((c) => ({
-      kind: 'conflict',
-      table: 'contacts',
-      id: contact.id,
-      ...c,
-    }));
-    effects.push(...a.effects);
-    const changes = { ...apply, ...attrsSet(a) };
-    if (Object.keys(changes).length > 0) {
-      effects.push({
-        kind: 'update',
-        table: 'contacts',
-        id: contact.id,
-        set: { ...changes, updatedAt: ctx.now },
-      });
-    }
-    return effects;
   },
 });

@@ -15,9 +15,8 @@ import {
   requiredText,
   urlSchema,
 } from '../domain/validators';
-import { attrsArg, attrsSet, baseAttrs, planAttrs, templatedArgs, templateReads } from './attrs';
-import { mergeFields } from './merge';
-import { defineMutation, read, type Effect, type MutationContext } from './types';
+import { attrsArg, planAttrs, planTemplatedUpdate, templateReads, templatedArgs } from './attrs';
+import { defineMutation, read, type MutationContext } from './types';
 
 export { mergeFields, sameValue } from './merge';
 
@@ -166,37 +165,17 @@ export const updateCustomer = defineMutation({
     if (current.leadStatus === 'converted' && args.set.leadStatus !== undefined) {
       throw new AppError('validation', 'leadStatus: this lead is already converted', { field: 'leadStatus' });
     }
-    const { attrs, ...set } = args.set;
-    const { apply, conflicts } = mergeFields(current, set, args.base);
-    const a = planAttrs({
+    return planTemplatedUpdate({
       entity: current.kind === 'lead' ? 'lead' : 'customer',
       table: 'customers',
-      id: args.id,
-      attrs,
-      base: baseAttrs(args.base),
+      current,
+      set: args.set,
+      base: args.base,
       templateVersionId: args.templateVersionId,
       template,
       catalog,
-      current,
       ctx,
     });
-    const effects: Effect[] = conflicts.map((c) => ({
-      kind: 'conflict',
-      table: 'customers',
-      id: args.id,
-      ...c,
-    }));
-    effects.push(...a.effects);
-    const changes = { ...apply, ...attrsSet(a) };
-    if (Object.keys(changes).length > 0) {
-      effects.push({
-        kind: 'update',
-        table: 'customers',
-        id: args.id,
-        set: { ...changes, updatedAt: ctx.now },
-      });
-    }
-    return effects;
   },
 });
 

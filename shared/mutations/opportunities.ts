@@ -3,9 +3,8 @@ import { AppError } from '../errors';
 import { CURRENCIES, MAX_AMOUNT_MINOR } from '../domain/rows';
 import { defaultSettings, findStage } from '../domain/settings';
 import { requiredText } from '../domain/validators';
-import { attrsArg, attrsSet, baseAttrs, planAttrs, templatedArgs, templateReads } from './attrs';
+import { attrsArg, planAttrs, planTemplatedUpdate, templateReads, templatedArgs } from './attrs';
 import { visibleCustomer } from './customers';
-import { mergeFields } from './merge';
 import { newOpportunityFields, openOpportunityEffects } from './leads';
 import { defineMutation, read, type Effect, type MutationContext } from './types';
 import type { OpportunityRow } from '../domain/rows';
@@ -112,37 +111,17 @@ export const updateOpportunity = defineMutation({
   }),
   plan: (args, { opportunity, customer, template, catalog }, ctx) => {
     const current = visibleOpportunity(opportunity, customer, ctx);
-    const { attrs, ...set } = args.set;
-    const { apply, conflicts } = mergeFields(current, set, args.base);
-    const a = planAttrs({
+    return planTemplatedUpdate({
       entity: 'opportunity',
       table: 'opportunities',
-      id: args.id,
-      attrs,
-      base: baseAttrs(args.base),
+      current,
+      set: args.set,
+      base: args.base,
       templateVersionId: args.templateVersionId,
       template,
       catalog,
-      current,
       ctx,
     });
-    const effects: Effect[] = conflicts.map((c) => ({
-      kind: 'conflict',
-      table: 'opportunities',
-      id: args.id,
-      ...c,
-    }));
-    effects.push(...a.effects);
-    const changes = { ...apply, ...attrsSet(a) };
-    if (Object.keys(changes).length > 0) {
-      effects.push({
-        kind: 'update',
-        table: 'opportunities',
-        id: args.id,
-        set: { ...changes, updatedAt: ctx.now },
-      });
-    }
-    return effects;
   },
 });
 
