@@ -163,8 +163,9 @@ describe('compiled row checks (rowCheck.ts) against zod', () => {
           const attrs = (row as { attrs?: unknown } | null)?.attrs;
           const deferred = typeof attrs === 'object' && attrs !== null && Object.hasOwn(attrs, '__proto__');
           expect(fastRowChecks[table](row)).toBe(zod.success && !deferred);
-          if (zod.success) {
-            accepted += 1;
+          if (zod.success) accepted += 1;
+          // zod's copy drops a deferred row's `__proto__` key, so only the others compare value for value.
+          if (zod.success && !deferred) {
             expect(pick(row as Record<string, unknown>, keys)).toEqual(zod.data);
           }
         }),
