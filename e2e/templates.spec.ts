@@ -223,9 +223,11 @@ test('an admin publishes a profile field with a condition; a rep fills it offlin
     ok: false,
     error: { code: 'validation', field: `attrs.${INTENT.key}`, params: { rule: 'inactiveOption' } },
   });
-  // The customer that holds it still reads it, its conditional field too, and its form keeps it.
+  // The customer that holds it still reads it, marked as no longer offered; its conditional field too,
+  // and its form keeps it.
   await openCustomer(held.name);
-  await expect(card.value(INTENT.key)).toHaveText('在用竞品');
+  await expect(card.value(INTENT.key)).toHaveText('在用竞品已停用');
+  await expect(card.value(INTENT.key).locator('[data-inactive="true"]')).toHaveCount(1);
   await expect(card.value('competitor_name')).toHaveText(COMPETITOR);
   form = await card.edit();
   await expect(form.control(INTENT.key)).toHaveValue('competing');
