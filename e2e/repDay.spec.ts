@@ -1,6 +1,7 @@
 import { ARTIFACTS } from './support/devices';
 import { creditCodeCheckChar } from '../shared/domain/validators';
 import { expect, test } from './support/world';
+import { fillRequiredChoices } from './pages/requiredChoices';
 
 test('offline, a rep captures a new customer and logs a visit through the quick-log shortcut; both reach the server', async ({
   world,
@@ -27,6 +28,7 @@ test('offline, a rep captures a new customer and logs a visit through the quick-
 
   await page.getByTestId('customer-field-phone').fill('13912345678');
   await page.getByTestId('customer-field-creditCode').fill(creditCode);
+  await fillRequiredChoices(page);
   await page.getByTestId('customer-create-submit').click();
   await expect(page.getByTestId('customer-name')).toHaveText(name);
   await shell.expectPending(1);

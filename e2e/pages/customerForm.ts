@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { creditCodeCheckChar } from '../../shared/domain/validators';
+import { fillRequiredChoices } from './requiredChoices';
 
 export type CustomerFields = Partial<
   Record<
@@ -66,6 +67,7 @@ export class CustomerForm {
   async create(): Promise<string> {
     const name = (await this.field('name').inputValue()).trim();
     const before = this.page.url();
+    await fillRequiredChoices(this.page);
     await this.page.getByTestId('customer-create-submit').click();
     await expect(this.root).toHaveCount(0);
     await expect(this.page).not.toHaveURL(before);

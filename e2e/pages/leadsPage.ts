@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { CustomerForm, type CustomerFields } from './customerForm';
 import type { OpportunityInput } from './opportunityCard';
+import { fillRequiredChoices } from './requiredChoices';
 
 export type LeadInput = {
   name: string;
@@ -49,6 +50,7 @@ export class LeadsPage {
     for (const [field, value] of Object.entries(input)) {
       await this.page.getByTestId(`lead-field-${field}`).fill(value as string);
     }
+    await fillRequiredChoices(this.page);
     await this.page.getByTestId('lead-submit').click();
     await expect(form).toHaveCount(0);
     const detail = new LeadDetail(this.page);
@@ -88,6 +90,7 @@ export class LeadDetail {
       if (o.currency) await this.page.getByTestId('opportunity-field-currency').selectOption(o.currency);
       if (o.stageKey) await this.page.getByTestId('opportunity-field-stageKey').selectOption(o.stageKey);
     }
+    await fillRequiredChoices(this.page);
     if (opts.screenshot) await this.page.screenshot({ path: opts.screenshot });
     await this.page.getByTestId('convert-submit').click();
     await expect(form.root).toHaveCount(0);
