@@ -8,6 +8,9 @@ import { AppError, parseOrThrow, type ErrorCode } from '../../shared/errors';
 import { loginRequestSchema } from '../../shared/sync/protocol';
 import type { ServerDb } from './db/database';
 import { registerAdminRoutes } from './admin/routes';
+import { registerEventRoutes } from './pools/events';
+import { startRecycleSchedule } from './pools/recycle';
+import { registerPoolRoutes } from './pools/routes';
 import { createLoginThrottle, type LoginThrottle } from './auth/rateLimit';
 import { authenticate, login, logout, type AuthSession } from './auth/sessions';
 import { isId } from '../../shared/ids';
@@ -55,6 +58,11 @@ export type BuildServerOptions = {
   loginThrottle?: LoginThrottle;
   /** Heartbeat period of the event streams (tests shorten it). */
   heartbeatMs?: number;
+  /**
+   * Run the recycle job (docs/pools.md "The job") for every org this often; absent or 0: never on a
+   * schedule (tests run it on demand). The server CLI turns it on.
+   */
+  recycleEveryMs?: number;
 };
 
 function bearerToken(request: FastifyRequest): string {
@@ -86,6 +94,14 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.addHook('onReady', () => pokes.start(db));
   // Open event streams would keep app.close() waiting forever: end them first (devices reconnect).
   app.addHook('preClose', () => pokes.stop());
+  if (options.recycleEveryMs) {
+    const everyMs = options.recycleEveryMs;
+    let stopRecycle: (() => void) | undefined;
+    app.addHook('onReady', () => {
+      stopRecycle = startRecycleSchedule(db, { now, everyMs });
+    });
+    app.addHook('preClose', () => stopRecycle?.());
+  }
 
   const requireSession = async (request: FastifyRequest): Promise<AuthSession> =>
     authenticate(db, bearerToken(request), now());
@@ -191,7 +207,15 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
 
   // The template designer (admins only): docs/templates.md "Admin API".
-  registerAdminRoutes(app, { db, now, user: async (request) => (await requireSession(request)).user });
+  const routeDeps = {
+    db,
+    now,
+    user: async (request: FastifyRequest) => (await requireSession(request)).user,
+  };
+  registerAdminRoutes(app, routeDeps);
+  // The public sea (docs/pools.md): pools, the public-sea browse, activity events, the recycle run.
+  registerPoolRoutes(app, routeDeps);
+  registerEventRoutes(app, routeDeps);
 
   /**
    * GET /sync/events[?clientId=…] (Bearer): server-sent events. `event: poke` means "pull now": once at

@@ -28,6 +28,9 @@ import {
   logFollowUpInput,
   moveOpportunityStageInput,
   transferCustomerArgs,
+  releaseCustomerArgs,
+  assignCustomerArgs,
+  lockCustomerArgs,
   updateCustomerArgs,
   updateFollowUpArgs,
   updateOpportunityArgs,
@@ -50,6 +53,16 @@ import {
   saveTemplateRequest,
   templateVersionRowSchema,
 } from '../templates';
+import {
+  poolRowSchema,
+  publicSeaPage,
+  publicSeaQuery,
+  recycleRunRequest,
+  recycleRunResponse,
+  savePoolRequest,
+  savePoolResponse,
+} from '../pools/schema';
+import { RECYCLE_RULE_KINDS } from '../pools/rules';
 
 /**
  * The one contract between the renderer and the client core (STYLE §4). Electron serves it over IPC
@@ -97,6 +110,18 @@ export const CUSTOMER_SORT_COLUMNS = [
 ] as const;
 export type CustomerSortColumn = (typeof CUSTOMER_SORT_COLUMNS)[number];
 
+/**
+ * When a private customer goes back to the public sea by its pool's rules (docs/pools.md), computed on
+ * the device from the synced rules and the customer's facts, so a follow-up resets it at once, offline.
+ */
+export const recycleCountdownSchema = z.object({
+  dueAt: z.int(),
+  /** From when the owner is warned (the countdown turns amber); null: the pool does not warn. */
+  warnAt: z.int().nullable(),
+  rule: z.enum(RECYCLE_RULE_KINDS),
+});
+export type RecycleCountdown = z.infer<typeof recycleCountdownSchema>;
+
 export const customerListItemSchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -114,6 +139,10 @@ export const customerListItemSchema = z.object({
   dueTasks: z.int().nonnegative().default(0),
   /** The template fields the list asked for (`attrColumns`), by key; absent keys have no value. */
   attrs: z.record(z.string(), z.unknown()).default({}),
+  /** Locked by a manager (exempt from recycling). */
+  locked: z.boolean().default(false),
+  /** Null: no rule can recycle it (exempt, locked, or no rules). */
+  recycle: recycleCountdownSchema.nullable().default(null),
 });
 export type CustomerListItem = z.infer<typeof customerListItemSchema>;
 
@@ -197,6 +226,18 @@ export const todaySchema = z.object({
   /** Open tasks due in the next 7 days after today (planned visits among them). */
   upcoming: z.array(taskItemSchema),
   recentlyAssigned: z.array(assignedItemSchema),
+  /** My customers inside their pool's warning window, soonest first. */
+  recycling: z
+    .array(
+      z.object({
+        customerId: z.uuid(),
+        customerName: z.string(),
+        customerKind: z.enum(['customer', 'lead']),
+        dueAt: z.int(),
+        rule: z.enum(RECYCLE_RULE_KINDS),
+      }),
+    )
+    .default([]),
   stats: z.object({
     openOpportunities: z.int().nonnegative(),
     /** Open pipeline by currency, weighted by stage probability, in minor units. */
@@ -231,7 +272,11 @@ export type InboxItem = z.infer<typeof inboxItemSchema>;
  * `claim`: for a create refused as a duplicate of a public-sea customer (reason params `holder: public`,
  * `customerId`): queue a claim of that customer instead, and drop the entry.
  */
-export const INBOX_ACTIONS = ['applyMine', 'keepTheirs', 'discard', 'claim'] as const;
+/**
+ * `claimAndReapply`: for an edit refused because its customer went back to the public sea meanwhile
+ * (recycled or moved while the rep was offline): queue a claim of it, then the refused edit again.
+ */
+export const INBOX_ACTIONS = ['applyMine', 'keepTheirs', 'discard', 'claim', 'claimAndReapply'] as const;
 export type InboxAction = (typeof INBOX_ACTIONS)[number];
 
 export const userItemSchema = z.object({
@@ -242,6 +287,25 @@ export const userItemSchema = z.object({
   active: z.boolean(),
 });
 export type UserItem = z.infer<typeof userItemSchema>;
+
+/**
+ * Something that happened to my private sea while I was away, shown once (a banner in the shell and on
+ * Today): a customer recycled to the public sea by a rule or moved away by a manager, or one assigned to
+ * me (a manager's assignment, an activity event's reactivation). Recorded by the client core as the pull
+ * applies the move.
+ */
+export const NOTICE_KINDS = ['recycledAway', 'movedAway', 'assignedIn'] as const;
+export const noticeItemSchema = z.object({
+  id: z.string(),
+  kind: z.enum(NOTICE_KINDS),
+  customerId: z.uuid(),
+  customerName: z.string(),
+  customerKind: z.enum(['customer', 'lead']),
+  at: z.int(),
+  reason: z.string().nullable(),
+  actorType: z.enum(['user', 'rule', 'event']).nullable(),
+});
+export type NoticeItem = z.infer<typeof noticeItemSchema>;
 
 const idInput = z.object({ id: z.uuid() });
 const empty = z.object({}).strict();
@@ -285,6 +349,8 @@ export const apiContract = {
       stageChanges: z.array(stageChangeItemSchema),
       tasks: z.array(taskItemSchema),
       ownership: z.array(ownershipItemSchema),
+      /** The recycle countdown (null: none applies). */
+      recycle: recycleCountdownSchema.nullable().default(null),
     }),
   },
   /**
@@ -379,6 +445,22 @@ export const apiContract = {
   'admin.templates.publish': { input: idInput, output: publishTemplateResponse },
   'admin.optionLists.save': { input: saveOptionListRequest, output: adminOkResponse },
   'admin.fields.save': { input: saveFieldRequest, output: adminOkResponse },
+  /** The public sea (docs/pools.md): release, lock and a manager's assignment are mutations. */
+  'customers.release': { input: releaseCustomerArgs, output: z.object({ ok: z.literal(true) }) },
+  'customers.lock': { input: lockCustomerArgs, output: z.object({ ok: z.literal(true) }) },
+  'customers.assign': { input: assignCustomerArgs, output: z.object({ ok: z.literal(true) }) },
+  /** Browse the public sea (online only: forwarded to the server; offline fails with `offline`). */
+  'publicSea.list': { input: publicSeaQuery, output: publicSeaPage },
+  /** The org's pools as synced (rules included), for release targets, countdowns and the admin screen. */
+  'pools.list': { input: empty, output: z.array(poolRowSchema) },
+  'admin.pools.save': { input: savePoolRequest, output: savePoolResponse },
+  /** The recycle job for one pool or all: a dry run previews what it would do now. */
+  'admin.pools.run': { input: recycleRunRequest, output: recycleRunResponse },
+  'notices.list': { input: empty, output: z.array(noticeItemSchema) },
+  'notices.dismiss': {
+    input: z.object({ ids: z.array(z.string().min(1).max(100)).max(500) }),
+    output: z.object({ ok: z.literal(true) }),
+  },
   'sync.status': { input: empty, output: syncStatusSchema },
   'sync.now': { input: empty, output: syncStatusSchema },
 } as const;

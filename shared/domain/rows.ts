@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ROLES } from './roles';
 import { optionKeySchema, settingsRowSchema, type SettingsRow } from './settings';
 import { CURRENCIES } from './money';
+import { CUSTOMER_LEVELS, CUSTOMER_STATUSES } from './levels';
+import { poolRowSchema, type PoolRow } from '../pools/schema';
 import {
   catalogRowSchema,
   templateVersionRowSchema,
@@ -21,8 +23,7 @@ const id = z.uuid();
 const ms = z.int().nonnegative();
 const text = (max: number) => z.string().max(max);
 
-export const CUSTOMER_STATUSES = ['active', 'dormant', 'deregistered'] as const;
-export const CUSTOMER_LEVELS = ['A', 'B', 'C', 'D'] as const;
+export { CUSTOMER_LEVELS, CUSTOMER_STATUSES, type CustomerLevel } from './levels';
 export const POOL_STATES = ['private', 'public'] as const;
 /**
  * A lead is a customers row of kind `lead` (docs/domain.md "Leads"): conversion promotes the row in place,
@@ -69,6 +70,19 @@ export const customerRowSchema = z.object({
   /** When a lead became a customer (null for rows captured as customers). */
   convertedAt: ms.nullable(),
   ...templated,
+  /**
+   * Protocol 5, the public sea (docs/pools.md): the pool a public customer is in, or, for a private one,
+   * the pool it returns to when released or recycled (null: the pool serving its owner's team).
+   */
+  poolId: id.nullable(),
+  /** A manager's lock: exempt from recycling while set. */
+  locked: z.boolean(),
+  /** When it last entered a public pool (fresh entries may be protected from claims). */
+  enteredPoolAt: ms.nullable(),
+  /** Who owned it before it last went to the public sea (reactivation prefers them; cooldowns). */
+  previousOwnerId: id.nullable(),
+  /** When its status became `deregistered` (the recycle rule of that name counts from it). */
+  deregisteredAt: ms.nullable(),
   createdAt: ms,
   updatedAt: ms,
   version: ms,
@@ -195,6 +209,17 @@ export const taskRowSchema = z.object({
 export type TaskRow = z.infer<typeof taskRowSchema>;
 
 export const ACTOR_TYPES = ['user', 'rule', 'event'] as const;
+/** What kind of move an ownership-history row records (protocol 5; null on older rows). */
+export const OWNERSHIP_ACTIONS = [
+  'create',
+  'claim',
+  'release',
+  'transfer',
+  'assign',
+  'recycle',
+  'reactivate',
+] as const;
+export type OwnershipAction = (typeof OWNERSHIP_ACTIONS)[number];
 
 /**
  * One change of a customer's owner or pool state (SPEC §2 ownership history), written only by the server
@@ -211,6 +236,10 @@ export const ownershipEventRowSchema = z.object({
   actorType: z.enum(ACTOR_TYPES),
   actorId: id.nullable(),
   reason: text(500).nullable(),
+  /** Protocol 5: claim, release, recycle, … (null on rows written before it). */
+  action: z.enum(OWNERSHIP_ACTIONS).nullable(),
+  /** Protocol 5: the pool it went to or came from, when a pool was involved. */
+  poolId: id.nullable(),
   at: ms,
   version: ms,
 });
@@ -235,6 +264,7 @@ export const SYNCED_TABLES = [
   'settings',
   'catalogs',
   'templateVersions',
+  'pools',
   'customers',
   'contacts',
   'followUps',
@@ -255,6 +285,7 @@ export const TABLE_SCOPE = {
   settings: 'org',
   catalogs: 'org',
   templateVersions: 'org',
+  pools: 'org',
   customers: 'customer',
   contacts: 'child',
   followUps: 'child',
@@ -278,12 +309,15 @@ export const PROTOCOL_3_TABLES: readonly SyncedTable[] = [
   'tasks',
   'ownershipEvents',
 ];
+/** Tables a protocol-4 device knows (it ignores the columns protocol 5 added to customers and history). */
+export const PROTOCOL_4_TABLES: readonly SyncedTable[] = SYNCED_TABLES.filter((t) => t !== 'pools');
 
 export const rowSchemas = {
   users: userRowSchema,
   settings: settingsRowSchema,
   catalogs: catalogRowSchema,
   templateVersions: templateVersionRowSchema,
+  pools: poolRowSchema,
   customers: customerRowSchema,
   contacts: contactRowSchema,
   followUps: followUpRowSchema,
@@ -298,6 +332,7 @@ export type RowOf = {
   settings: SettingsRow;
   catalogs: CatalogRow;
   templateVersions: TemplateVersionRow;
+  pools: PoolRow;
   customers: CustomerRow;
   contacts: ContactRow;
   followUps: FollowUpRow;

@@ -16,9 +16,18 @@ import {
   urlSchema,
 } from '../domain/validators';
 import { attrsArg, planAttrs, planTemplatedUpdate, templateReads, templatedArgs } from './attrs';
-import { defineMutation, read, type MutationContext } from './types';
+import { defineMutation, read, type Effect, type MutationContext } from './types';
 
 export { mergeFields, sameValue } from './merge';
+
+/** The pool columns of a customer captured into its rep's private sea (protocol 5). */
+export const NEW_CUSTOMER_POOL_FIELDS = {
+  poolId: null,
+  locked: false,
+  enteredPoolAt: null,
+  previousOwnerId: null,
+  deregisteredAt: null,
+} as const;
 
 export const editableCustomerFields = {
   shortName: optionalText(100),
@@ -102,6 +111,7 @@ export const createCustomer = defineMutation({
           kind: 'customer',
           leadStatus: null,
           convertedAt: null,
+          ...NEW_CUSTOMER_POOL_FIELDS,
           attrs: a.attrs,
           templateVersionId: a.templateVersionId,
           createdAt: ctx.now,
@@ -165,7 +175,7 @@ export const updateCustomer = defineMutation({
     if (current.leadStatus === 'converted' && args.set.leadStatus !== undefined) {
       throw new AppError('validation', 'leadStatus: this lead is already converted', { field: 'leadStatus' });
     }
-    return planTemplatedUpdate({
+    const effects = planTemplatedUpdate({
       entity: current.kind === 'lead' ? 'lead' : 'customer',
       table: 'customers',
       current,
@@ -176,8 +186,22 @@ export const updateCustomer = defineMutation({
       catalog,
       ctx,
     });
+    return withDeregisteredAt(effects, current, ctx.now);
   },
 });
+
+/**
+ * Stamps when a customer's status became `deregistered` (the recycle rule of that name counts from it),
+ * and clears it when the status changes back: only when the merged edit really changes the status.
+ */
+function withDeregisteredAt(effects: Effect[], current: CustomerRow, now: number): Effect[] {
+  return effects.map((e) => {
+    if (e.kind !== 'update' || e.table !== 'customers' || e.id !== current.id) return e;
+    const status = (e.set as Partial<CustomerRow>).status;
+    if (status === undefined || status === current.status) return e;
+    return { ...e, set: { ...e.set, deregisteredAt: status === 'deregistered' ? now : null } };
+  });
+}
 
 export const transferCustomerArgs = z.object({
   customerId: z.uuid(),
@@ -211,7 +235,14 @@ export const transferCustomer = defineMutation({
       });
     }
     return [
-      { kind: 'move', customerId: current.id, ownerId: target.id, poolState: 'private', reason: args.reason },
+      {
+        kind: 'move',
+        customerId: current.id,
+        ownerId: target.id,
+        poolState: 'private',
+        reason: args.reason,
+        action: 'transfer',
+      },
     ];
   },
 });
@@ -226,8 +257,9 @@ export type ClaimCustomerArgs = z.infer<typeof claimCustomerArgs>;
 /**
  * A rep takes a customer from the public sea into their private sea (SPEC §4). A server operation: the
  * device does not hold public customers, so it queues the claim and the pull brings the customer (or the
- * refusal with its reason). The claim rules of the public sea (limits, cooldowns) are checked here too
- * as they are added; today a claim needs the customer to be in the public sea.
+ * refusal with its reason). The claim rules of the customer's pool (limits per rep and team, claims per
+ * day, the previous owner's cooldown, fresh-entry protection) are checked by the server when it applies
+ * the `claim` move, under the customer's row lock, so of two concurrent claims exactly one wins.
  */
 export const claimCustomer = defineMutation({
   name: 'claimCustomer',
@@ -259,6 +291,127 @@ export const claimCustomer = defineMutation({
         ownerId: ctx.userId,
         poolState: 'private',
         reason: args.reason,
+        action: 'claim',
+      },
+    ];
+  },
+});
+
+export const releaseCustomerArgs = z.object({
+  customerId: z.uuid(),
+  /** The pool it goes to; absent: the pool serving the owner's team (docs/pools.md "Pools"). */
+  poolId: z.uuid().optional(),
+  /** Why (kept in ownership history, shown to whoever browses the pool's history). */
+  reason: requiredText(200),
+});
+export type ReleaseCustomerArgs = z.infer<typeof releaseCustomerArgs>;
+
+/**
+ * The owner (or a manager over them) puts a customer back into a public pool (SPEC §4). Applied on the
+ * device at once (the customer leaves the private sea's lists); the server records the move with the
+ * pool it resolved, and the customer's open work stays with it until someone claims it.
+ */
+export const releaseCustomer = defineMutation({
+  name: 'releaseCustomer',
+  args: releaseCustomerArgs,
+  reads: (args) => ({ customer: read('customers', args.customerId) }),
+  plan: (args, { customer }, ctx) => {
+    const current = visibleCustomer(customer, ctx);
+    if (ctx.role === 'rep' && current.ownerId !== ctx.userId) {
+      throw new AppError('forbidden', 'customerId: only its owner or a manager can release a customer', {
+        field: 'customerId',
+      });
+    }
+    if (current.locked && ctx.role === 'rep') {
+      throw new AppError('forbidden', 'customerId: a manager locked this customer in your private sea', {
+        field: 'customerId',
+      });
+    }
+    return [
+      {
+        kind: 'move',
+        customerId: current.id,
+        ownerId: null,
+        poolState: 'public',
+        reason: args.reason,
+        action: 'release',
+        poolId: args.poolId ?? null,
+      },
+    ];
+  },
+});
+
+export const assignCustomerArgs = z.object({
+  customerId: z.uuid(),
+  toUserId: z.uuid(),
+  reason: requiredText(200),
+});
+export type AssignCustomerArgs = z.infer<typeof assignCustomerArgs>;
+
+/**
+ * A manager (or admin) hands a public-sea customer to a rep of their scope (SPEC §4). A server
+ * operation like a claim (the device does not hold public customers), but not held to the rep's claim
+ * limits or the pool's fresh-entry protection.
+ */
+export const assignCustomer = defineMutation({
+  name: 'assignCustomer',
+  args: assignCustomerArgs,
+  serverOnly: true,
+  reads: (args) => ({ customer: read('customers', args.customerId), target: read('users', args.toUserId) }),
+  plan: (args, { customer, target }, ctx) => {
+    if (ctx.role === 'rep') {
+      throw new AppError(
+        'forbidden',
+        'customerId: only a manager or an admin can assign from the public sea',
+        {
+          field: 'customerId',
+        },
+      );
+    }
+    if (!customer) throw new AppError('not_found', 'customerId: no such customer', { field: 'customerId' });
+    if (customer.poolState !== 'public') {
+      throw new AppError('conflict', 'customerId: this customer is no longer in the public sea', {
+        field: 'customerId',
+      });
+    }
+    if (!target || !target.active || target.role === 'admin' || !ctx.canSeeOwner(target.id)) {
+      throw new AppError('not_found', 'toUserId: no such active rep in your team', { field: 'toUserId' });
+    }
+    return [
+      {
+        kind: 'move',
+        customerId: customer.id,
+        ownerId: target.id,
+        poolState: 'private',
+        reason: args.reason,
+        action: 'assign',
+      },
+    ];
+  },
+});
+
+export const lockCustomerArgs = z.object({ customerId: z.uuid(), locked: z.boolean() });
+export type LockCustomerArgs = z.infer<typeof lockCustomerArgs>;
+
+/** A manager locks a customer in its rep's private sea (exempt from recycling), or unlocks it. */
+export const lockCustomer = defineMutation({
+  name: 'lockCustomer',
+  args: lockCustomerArgs,
+  reads: (args) => ({ customer: read('customers', args.customerId) }),
+  plan: (args, { customer }, ctx) => {
+    if (ctx.role === 'rep') {
+      throw new AppError('forbidden', 'locked: only a manager or an admin can lock a customer', {
+        field: 'locked',
+      });
+    }
+    const current = visibleCustomer(customer, ctx);
+    if (current.locked === args.locked) return [];
+    return [
+      {
+        kind: 'update',
+        table: 'customers',
+        id: current.id,
+        set: { locked: args.locked, updatedAt: ctx.now },
       },
     ];
   },

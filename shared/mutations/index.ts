@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import { addContact, updateContact } from './contacts';
-import { claimCustomer, createCustomer, transferCustomer, updateCustomer } from './customers';
+import {
+  assignCustomer,
+  claimCustomer,
+  createCustomer,
+  lockCustomer,
+  releaseCustomer,
+  transferCustomer,
+  updateCustomer,
+} from './customers';
 import { deleteFollowUp, logFollowUp, updateFollowUp } from './followUps';
 import { convertLead, createLead } from './leads';
 import { createOpportunity, moveOpportunityStage, updateOpportunity } from './opportunities';
@@ -32,6 +40,10 @@ export const mutations = {
   updateSettings,
   // protocol 4
   updateContact,
+  // protocol 5
+  releaseCustomer,
+  assignCustomer,
+  lockCustomer,
 } as const;
 
 export type MutationName = keyof typeof mutations;
@@ -46,7 +58,15 @@ export const PROTOCOL_2_MUTATIONS: ReadonlySet<MutationName> = new Set([
 ]);
 /** Mutations a protocol-3 device may push (without attributes); the rest need protocol 4. */
 export const PROTOCOL_3_MUTATIONS: ReadonlySet<MutationName> = new Set(
-  (Object.keys(mutations) as MutationName[]).filter((n) => n !== 'updateContact'),
+  (Object.keys(mutations) as MutationName[]).filter(
+    (n) => !['updateContact', 'releaseCustomer', 'assignCustomer', 'lockCustomer'].includes(n),
+  ),
+);
+/** Mutations a protocol-4 device may push; the pool operations need protocol 5. */
+export const PROTOCOL_4_MUTATIONS: ReadonlySet<MutationName> = new Set(
+  (Object.keys(mutations) as MutationName[]).filter(
+    (n) => !['releaseCustomer', 'assignCustomer', 'lockCustomer'].includes(n),
+  ),
 );
 export type MutationArgs<N extends MutationName> = z.infer<(typeof mutations)[N]['args']>;
 /** Arguments as a caller writes them (before defaults and normalisation). */

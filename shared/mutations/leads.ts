@@ -3,7 +3,7 @@ import { AppError } from '../errors';
 import { CURRENCIES, MAX_AMOUNT_MINOR } from '../domain/rows';
 import { defaultSettings, findStage } from '../domain/settings';
 import { emailSchema, optional, optionalText, phoneSchema, requiredText } from '../domain/validators';
-import { editableCustomerFields, visibleCustomer } from './customers';
+import { editableCustomerFields, NEW_CUSTOMER_POOL_FIELDS, visibleCustomer } from './customers';
 import { attrsSet, planAttrs, templatedArgs, templateReads } from './attrs';
 import { defineMutation, read, readIf, type Effect } from './types';
 
@@ -95,6 +95,7 @@ export const createLead = defineMutation({
           kind: 'lead',
           leadStatus: 'new',
           convertedAt: null,
+          ...NEW_CUSTOMER_POOL_FIELDS,
           attrs: a.attrs,
           templateVersionId: a.templateVersionId,
           createdAt: ctx.now,

@@ -163,7 +163,14 @@ describe('transferCustomer', () => {
   it('lets a manager move the customer, recorded as a move with its reason', () => {
     const manager = { ...ctx, role: 'manager' as const, canSeeOwner: () => true };
     expect(transferCustomer.plan(args, { customer: target, target: rep }, manager)).toEqual([
-      { kind: 'move', customerId: target.id, ownerId: other, poolState: 'private', reason: '区域调整' },
+      {
+        kind: 'move',
+        customerId: target.id,
+        ownerId: other,
+        poolState: 'private',
+        reason: '区域调整',
+        action: 'transfer',
+      },
     ]);
   });
 

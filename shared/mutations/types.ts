@@ -73,6 +73,17 @@ export type MoveEffect = {
   ownerId: string | null;
   poolState: 'private' | 'public';
   reason: string;
+  /**
+   * What the move is (ownership history's `action`). A `claim` is checked by the server against the
+   * claim rules of the customer's pool (limits, cooldown, fresh-entry protection: docs/pools.md
+   * "Claims") before it moves; an `assign` by a manager is not held to the rep's limits or protection.
+   */
+  action: 'claim' | 'release' | 'transfer' | 'assign';
+  /**
+   * Into the public sea: the pool chosen, or null/absent for the pool serving the owner's team (the
+   * org's default pool of the customer's kind when none serves it). The server resolves it.
+   */
+  poolId?: string | null;
 };
 
 /**

@@ -446,7 +446,14 @@ describe('claimCustomer', () => {
     expect(claimCustomer.serverOnly).toBe(true);
     const pub = customer({ ownerId: null, poolState: 'public' });
     expect(claimCustomer.plan({ customerId: pub.id, reason: '录入重复' }, { customer: pub }, ctx)).toEqual([
-      { kind: 'move', customerId: pub.id, ownerId: me, poolState: 'private', reason: '录入重复' },
+      {
+        kind: 'move',
+        customerId: pub.id,
+        ownerId: me,
+        poolState: 'private',
+        reason: '录入重复',
+        action: 'claim',
+      },
     ]);
     const taken = customer({ id: pub.id, ownerId: other });
     expect(

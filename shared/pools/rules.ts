@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CUSTOMER_LEVELS } from '../domain/rows';
+import { CUSTOMER_LEVELS } from '../domain/levels';
 import { optionKeySchema } from '../domain/settings';
 
 /**

@@ -24,7 +24,14 @@ import { duplicateMatchSchema } from '../domain/uniqueness';
  * A protocol-3 device is sent only the tables it knows (it ignores the new columns) and may push only the
  * mutations it knew, without attrs. Protocol 2 is refused with 426 from here on.
  */
-export const PROTOCOL_VERSION = 4;
+/**
+ * 5: the public sea (docs/pools.md): table pools (org-wide, read-only on devices); customers carry
+ * poolId / locked / enteredPoolAt / previousOwnerId / deregisteredAt, ownership history action / poolId;
+ * mutations releaseCustomer, assignCustomer, lockCustomer; claims are held to the pool's claim rules. A
+ * protocol-4 device is sent only the tables it knows and may push only the mutations it knew; protocol 3
+ * is still served.
+ */
+export const PROTOCOL_VERSION = 5;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 3;
 
 /** Limits that keep one request from exhausting the server. */

@@ -203,6 +203,16 @@ export const customers = pgTable(
      * nothing — the mutator has just read that version, and versions are never deleted.
      */
     templateVersionId: uuid('template_version_id'),
+    /**
+     * The public sea (docs/pools.md, protocol 5): the pool a public customer is in (or a private one
+     * returns to); a manager's lock; when it last entered a pool; who owned it before; when its status
+     * became `deregistered`. No foreign key on pool_id: pools are never deleted (only deactivated).
+     */
+    poolId: uuid('pool_id'),
+    locked: boolean('locked').notNull().default(false),
+    enteredPoolAt: ms('entered_pool_at'),
+    previousOwnerId: uuid('previous_owner_id'),
+    deregisteredAt: ms('deregistered_at'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
     version: ms('version').notNull(),
@@ -210,6 +220,10 @@ export const customers = pgTable(
   },
   (t) => [
     index('customers_org_version_idx').on(t.orgId, t.version),
+    // The public sea as reps browse it: newest pool entries first, keyset-paged by (entered_pool_at, id).
+    index('customers_public_sea_idx')
+      .on(t.orgId, t.kind, t.enteredPoolAt, t.id)
+      .where(sql`${t.poolState} = 'public' and ${t.deletedAt} is null`),
     index('customers_org_owner_idx').on(t.orgId, t.ownerId),
     // Template-field filters and checks over the whole org (docs/templates.md "Storage that searches →
     // server"): containment `attrs @> '{"size":"large"}'` — equality, "in" as an OR of containments,
@@ -336,11 +350,19 @@ export const ownershipHistory = pgTable(
     actorType: text('actor_type').notNull(),
     actorId: uuid('actor_id'),
     reason: text('reason'),
+    /** Protocol 5: create, claim, release, transfer, assign, recycle, reactivate (null on older rows). */
+    action: text('action'),
+    /** Protocol 5: the pool involved (the one released or recycled into, or claimed from). */
+    poolId: uuid('pool_id'),
     at: ms('at').notNull(),
     version: ms('version').notNull(),
   },
   (t) => [
     index('ownership_history_org_version_idx').on(t.orgId, t.version),
+    // Claims per rep per day (the claim rules count them).
+    index('ownership_history_claims_idx')
+      .on(t.toOwnerId, t.at)
+      .where(sql`${t.action} = 'claim'`),
     index('ownership_history_customer_idx').on(t.customerId, t.at),
     // Synced as `ownershipEvents`: a full pull pages a customer's history by (customer_id, id).
     index('ownership_history_customer_id_idx').on(t.customerId, t.id),
@@ -498,7 +520,81 @@ export const tasks = pgTable(
       'tasks_origin_ck',
       sql`${t.origin} in ('manual', 'followUp', 'strategy', 'reactivation', 'recycleWarning')`,
     ),
+    // The recycle job warns an owner once per due time (a rerun of the job adds nothing).
+    uniqueIndex('tasks_recycle_warning_uq')
+      .on(t.customerId, t.dueAt)
+      .where(sql`${t.origin} = 'recycleWarning'`),
   ],
+);
+
+/**
+ * Public pools (docs/pools.md), synced org-wide as `pools`. Rules are jsonb validated by
+ * shared/pools/schema.ts on every write; `team_ids` / `admin_ids` are jsonb arrays of user/team ids.
+ */
+export const pools = pgTable(
+  'pools',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    kind: text('kind').notNull(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    teamIds: jsonb('team_ids').notNull().default([]),
+    adminIds: jsonb('admin_ids').notNull().default([]),
+    isDefault: boolean('is_default').notNull().default(false),
+    active: boolean('active').notNull().default(true),
+    recycle: jsonb('recycle').notNull(),
+    claim: jsonb('claim').notNull(),
+    assign: text('assign').notNull(),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    version: ms('version').notNull(),
+  },
+  (t) => [
+    index('pools_org_version_idx').on(t.orgId, t.version),
+    uniqueIndex('pools_org_default_uq')
+      .on(t.orgId, t.kind)
+      .where(sql`${t.isDefault}`),
+    check('pools_kind_ck', sql`${t.kind} in ('customer', 'lead')`),
+  ],
+);
+
+/** API keys of other systems that send activity events (`POST /events`); only a hash is kept. */
+export const orgApiKeys = pgTable(
+  'org_api_keys',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    name: text('name').notNull(),
+    /** sha256 of the key, hex. */
+    keyHash: text('key_hash').notNull(),
+    createdAt: ms('created_at').notNull(),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [uniqueIndex('org_api_keys_hash_uq').on(t.keyHash)],
+);
+
+/** Activity events received (reactivation), one per (org, event id): what makes `POST /events` idempotent. */
+export const activityEvents = pgTable(
+  'activity_events',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    eventId: text('event_id').notNull(),
+    type: text('type').notNull(),
+    outcome: text('outcome').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    ownerId: uuid('owner_id'),
+    taskId: uuid('task_id'),
+    payload: jsonb('payload').notNull(),
+    receivedAt: ms('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.eventId] })],
 );
 
 /**

@@ -15,6 +15,8 @@ export type WireColumn = { key: string; column: string; kind: WireColumnKind; si
 const BASE_PROTOCOL = 2;
 /** Protocol 4: business profiles from templates (catalogs, template versions, `attrs` everywhere). */
 const TEMPLATES_PROTOCOL = 4;
+/** Protocol 5: the public sea (pools; the pool columns of customers and ownership history). */
+const POOLS_PROTOCOL = 5;
 
 const c = (key: string, kind: WireColumnKind = 'text', since = BASE_PROTOCOL): WireColumn => ({
   key,
@@ -69,6 +71,23 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
     c('updatedAt', 'ms', TEMPLATES_PROTOCOL),
     c('version', 'ms', TEMPLATES_PROTOCOL),
   ],
+  pools: [
+    c('id', 'uuid', POOLS_PROTOCOL),
+    c('orgId', 'uuid', POOLS_PROTOCOL),
+    c('kind', 'text', POOLS_PROTOCOL),
+    c('nameZh', 'text', POOLS_PROTOCOL),
+    c('nameEn', 'text', POOLS_PROTOCOL),
+    c('teamIds', 'json', POOLS_PROTOCOL),
+    c('adminIds', 'json', POOLS_PROTOCOL),
+    c('isDefault', 'bool', POOLS_PROTOCOL),
+    c('active', 'bool', POOLS_PROTOCOL),
+    c('recycle', 'json', POOLS_PROTOCOL),
+    c('claim', 'json', POOLS_PROTOCOL),
+    c('assign', 'text', POOLS_PROTOCOL),
+    c('createdAt', 'ms', POOLS_PROTOCOL),
+    c('updatedAt', 'ms', POOLS_PROTOCOL),
+    c('version', 'ms', POOLS_PROTOCOL),
+  ],
   customers: [
     c('id', 'uuid'),
     c('orgId', 'uuid'),
@@ -93,6 +112,11 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
     c('convertedAt', 'ms', 3),
     c('attrs', 'json'),
     c('templateVersionId', 'uuid', TEMPLATES_PROTOCOL),
+    c('poolId', 'uuid', POOLS_PROTOCOL),
+    c('locked', 'bool', POOLS_PROTOCOL),
+    c('enteredPoolAt', 'ms', POOLS_PROTOCOL),
+    c('previousOwnerId', 'uuid', POOLS_PROTOCOL),
+    c('deregisteredAt', 'ms', POOLS_PROTOCOL),
     c('createdAt', 'ms'),
     c('updatedAt', 'ms'),
     c('version', 'ms'),
@@ -193,6 +217,8 @@ export const WIRE_COLUMNS: Record<SyncedTable, readonly WireColumn[]> = {
     c('actorType', 'text', 3),
     c('actorId', 'uuid', 3),
     c('reason', 'text', 3),
+    c('action', 'text', POOLS_PROTOCOL),
+    c('poolId', 'uuid', POOLS_PROTOCOL),
     c('at', 'ms', 3),
     c('version', 'ms', 3),
   ],
@@ -204,6 +230,7 @@ export const SQL_TABLES: Record<SyncedTable, string> = {
   settings: 'settings',
   catalogs: 'catalogs',
   templateVersions: 'template_versions',
+  pools: 'pools',
   customers: 'customers',
   contacts: 'contacts',
   followUps: 'follow_ups',
@@ -223,6 +250,7 @@ export const HAS_TOMBSTONES: Record<SyncedTable, boolean> = {
   settings: false,
   catalogs: false,
   templateVersions: false,
+  pools: false,
   customers: true,
   contacts: true,
   followUps: true,
@@ -244,6 +272,7 @@ export const CONFIG_TABLES: ReadonlySet<SyncedTable> = new Set([
   'settings',
   'catalogs',
   'templateVersions',
+  'pools',
 ]);
 
 /**
@@ -254,6 +283,7 @@ export const SERVER_WRITTEN_TABLES: ReadonlySet<SyncedTable> = new Set([
   'ownershipEvents',
   'catalogs',
   'templateVersions',
+  'pools',
 ]);
 
 const columnsByKey = Object.fromEntries(
