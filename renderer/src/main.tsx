@@ -8,6 +8,7 @@ import './styles/base.css';
 import './ui/ui.css';
 import './styles/app.css';
 import './styles/templates.css';
+import './styles/pools.css';
 
 const locale = readStoredLocale(window.localStorage);
 initI18n(locale);

@@ -7,6 +7,8 @@ import { FormDesignerPage } from '../modules/designer/components/FormDesignerPag
 import { TeamFeedPage } from '../modules/followUps/components/TeamFeedPage';
 import { LeadListPage } from '../modules/leads/components/LeadListPage';
 import { PipelinePage } from '../modules/pipeline/components/PipelinePage';
+import { PoolsPage } from '../modules/pools/components/PoolsPage';
+import { PublicSeaPage } from '../modules/publicSea/components/PublicSeaPage';
 import { SettingsPage } from '../modules/settings/components/SettingsPage';
 import { AppShell } from '../modules/shell/components/AppShell';
 import { useApiEvents } from '../modules/shell/hooks/useApiEvents';
@@ -34,7 +36,12 @@ export function App() {
 
   useEffect(() => {
     // The org's lists label and validate every form offline; an admin's change arrives with a pull.
-    if (signedIn) void useAppStore.getState().loadOrgSettings();
+    // The pools (release targets, the countdown's rule) and the notices of moves travel the same way.
+    if (!signedIn) return;
+    const { loadOrgSettings, loadPools, loadNotices } = useAppStore.getState();
+    void loadOrgSettings();
+    void loadPools();
+    void loadNotices();
   }, [signedIn, dataVersion]);
 
   useEffect(() => {
@@ -75,6 +82,10 @@ function RoutedPage() {
       return <SettingsPage />;
     case 'forms':
       return <FormDesignerPage />;
+    case 'sea':
+      return <PublicSeaPage />;
+    case 'pools':
+      return <PoolsPage />;
   }
 }
 

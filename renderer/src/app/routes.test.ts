@@ -16,6 +16,8 @@ describe('routes', () => {
       { name: 'sync' },
       { name: 'settings' },
       { name: 'forms' },
+      { name: 'sea' },
+      { name: 'pools' },
     ];
     for (const route of routes) expect(parseRoute(routeToHash(route))).toEqual(route);
   });
@@ -23,6 +25,8 @@ describe('routes', () => {
   it('spells the team feed with a hyphen', () => {
     expect(routeToHash({ name: 'followUps' })).toBe('#/follow-ups');
     expect(routeToHash({ name: 'lead', id })).toBe(`#/leads/${id}`);
+    expect(routeToHash({ name: 'sea' })).toBe('#/sea');
+    expect(routeToHash({ name: 'pools' })).toBe('#/pools');
   });
 
   it('lands on Today for anything unknown', () => {

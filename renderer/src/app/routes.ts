@@ -12,14 +12,25 @@ export type Route =
   | { name: 'followUps' }
   | { name: 'sync' }
   | { name: 'settings' }
-  | { name: 'forms' };
+  | { name: 'forms' }
+  | { name: 'sea' }
+  | { name: 'pools' };
 
 /** Where the app opens: the rep's working day. */
 export const DEFAULT_ROUTE: Route = { name: 'today' };
 
 /** The sidebar's items; every route belongs to one (a customer's detail is under Customers). */
 export type NavSection =
-  'today' | 'customers' | 'leads' | 'pipeline' | 'followUps' | 'sync' | 'settings' | 'forms';
+  | 'today'
+  | 'customers'
+  | 'leads'
+  | 'sea'
+  | 'pipeline'
+  | 'followUps'
+  | 'sync'
+  | 'settings'
+  | 'forms'
+  | 'pools';
 
 const ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,6 +44,8 @@ const SIMPLE: Record<string, Route> = {
   sync: { name: 'sync' },
   settings: { name: 'settings' },
   forms: { name: 'forms' },
+  sea: { name: 'sea' },
+  pools: { name: 'pools' },
 };
 
 export function parseRoute(hash: string): Route {

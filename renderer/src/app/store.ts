@@ -2,6 +2,9 @@ import { create } from 'zustand';
 import { createCustomersSlice, type CustomersSlice } from '../modules/customers/states/customersSlice';
 import { createSessionSlice, type SessionSlice } from '../modules/auth/states/sessionSlice';
 import { createLeadsSlice, type LeadsSlice } from '../modules/leads/states/leadsSlice';
+import { createNoticesSlice, type NoticesSlice } from '../modules/notices/states/noticesSlice';
+import { createPoolsSlice, type PoolsSlice } from '../modules/pools/states/poolsSlice';
+import { createPublicSeaSlice, type PublicSeaSlice } from '../modules/publicSea/states/publicSeaSlice';
 import { createSettingsSlice, type SettingsSlice } from '../modules/settings/states/settingsSlice';
 import { createInboxSlice, type InboxSlice } from '../modules/sync/states/inboxSlice';
 import { createSyncSlice, type SyncSlice } from '../modules/sync/states/syncSlice';
@@ -18,6 +21,9 @@ export type AppState = SessionSlice &
   SettingsSlice &
   TeamSlice &
   TemplatesSlice &
+  PoolsSlice &
+  PublicSeaSlice &
+  NoticesSlice &
   UiSlice;
 
 /**
@@ -33,5 +39,8 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createSettingsSlice(...a),
   ...createTeamSlice(...a),
   ...createTemplatesSlice(...a),
+  ...createPoolsSlice(...a),
+  ...createPublicSeaSlice(...a),
+  ...createNoticesSlice(...a),
   ...createUiSlice(...a),
 }));

@@ -8,6 +8,7 @@ export function Badge({
   dot = false,
   title,
   testId,
+  attrs,
 }: {
   tone?: BadgeTone;
   children: ReactNode;
@@ -15,9 +16,11 @@ export function Badge({
   dot?: boolean;
   title?: string;
   testId?: string;
+  /** Extra `data-*` attributes that tests read (a countdown's days left, its tone). */
+  attrs?: Record<`data-${string}`, string | number | undefined>;
 }) {
   return (
-    <span className={`tp-badge tp-badge--${tone}`} title={title} data-testid={testId}>
+    <span className={`tp-badge tp-badge--${tone}`} title={title} data-testid={testId} {...attrs}>
       {dot ? <span className="tp-badge__dot" aria-hidden="true" /> : null}
       {children}
     </span>

@@ -28,7 +28,16 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
     const session = await getApi().call('session.login', input);
     get().resetCustomers();
     get().resetLeads();
-    set({ session, sessionState: 'signedIn', teamUsers: null, teamUsersError: null, orgSettings: null });
+    set({
+      session,
+      sessionState: 'signedIn',
+      teamUsers: null,
+      teamUsersError: null,
+      orgSettings: null,
+      pools: null,
+      seaClaims: {},
+      notices: [],
+    });
     void get().loadSyncStatus();
   },
   logout: async () => {
@@ -49,6 +58,9 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
         inboxItems: null,
         inboxCustomerExists: {},
         inboxItemErrors: {},
+        pools: null,
+        seaClaims: {},
+        notices: [],
       });
     }
   },

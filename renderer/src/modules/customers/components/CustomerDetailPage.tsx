@@ -6,7 +6,10 @@ import { followUpEditableUntil } from '../../../../../shared/mutations/followUps
 import { useAppStore } from '../../../app/store';
 import { formatDate, formatDateTime, formatNumber, formatRelativeTime } from '../../../i18n/format';
 import { useErrorText } from '../../../i18n/useErrorText';
-import { Avatar, Badge, Button, EmptyState, Icon, Skeleton } from '../../../ui';
+import { toAppErrorData } from '../../../api/apiError';
+import { getApi } from '../../../api/client';
+import type { AppErrorData } from '../../../../../shared/errors';
+import { Avatar, Badge, Button, EmptyState, ErrorBanner, Icon, Skeleton } from '../../../ui';
 import { FollowUpTimeline } from '../../followUps/components/FollowUpTimeline';
 import { LogFollowUpDialog, type LoggedFollowUp } from '../../followUps/components/LogFollowUpDialog';
 import type { CustomerOptions } from '../../followUps/hooks/useCustomerOptions';
@@ -14,6 +17,12 @@ import { ConvertLeadDialog } from '../../leads/components/ConvertLeadDialog';
 import { LeadBanner } from '../../leads/components/LeadBanner';
 import { LeadStatusBadge } from '../../leads/components/LeadStatusBadge';
 import { OpportunitiesCard } from '../../opportunities/components/OpportunitiesCard';
+import { LockedBadge, RecycleBadge } from '../../pools/components/RecycleBadge';
+import { ReleaseCustomerDialog } from '../../pools/components/ReleaseCustomerDialog';
+import { useCustomerPool } from '../../pools/hooks/usePools';
+import { poolName } from '../../pools/utils/poolLabel';
+import { recycleTone, recycleWording, ruleThreshold, ruleWording } from '../../pools/utils/recycleView';
+import { canRelease } from '../../pools/utils/releaseForm';
 import { useOrgSettings } from '../../settings/hooks/useOrgSettings';
 import { useNow } from '../../shell/hooks/useNow';
 import { inboxReason } from '../../sync/utils/inboxView';
@@ -54,7 +63,12 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
   const [addingContact, setAddingContact] = useState(false);
   const [editingContact, setEditingContact] = useState<ContactRow | null>(null);
   const [converting, setConverting] = useState(false);
+  const [releasing, setReleasing] = useState(false);
+  const [locking, setLocking] = useState(false);
+  const [lockError, setLockError] = useState<AppErrorData | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const now = useNow(60_000);
+  const pool = useCustomerPool(detail ? detail.customer : null);
   const options = useMemo<CustomerOptions | undefined>(
     () => (detail ? { contacts: detail.contacts, opportunities: detail.opportunities } : undefined),
     [detail],
@@ -96,8 +110,26 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
     );
   }
 
-  const { customer } = detail;
+  const { customer, recycle } = detail;
   const changed = () => invalidate();
+  const release = user ? canRelease(user, customer) : { allowed: false, reason: null };
+  const managerial = canTransfer(user?.role);
+  const ruleDays = recycle ? ruleThreshold(pool, recycle.rule, customer.level) : null;
+  const toggleLock = async () => {
+    if (locking) return;
+    setLocking(true);
+    setLockError(null);
+    try {
+      await getApi().call('customers.lock', { customerId: customer.id, locked: !customer.locked });
+      setNotice(customer.locked ? t('lock.unlocked') : t('lock.locked'));
+      // Written locally with its outbox entry: the reload shows the badge (and the countdown) at once.
+      invalidate();
+    } catch (err) {
+      setLockError(toAppErrorData(err));
+    } finally {
+      setLocking(false);
+    }
+  };
   const claimed = (name: string | null) => {
     showToast(name ? t('duplicate.claimedNamed', { customer: name }) : t('duplicate.claimed'), {
       label: t('nav.sync'),
@@ -155,6 +187,8 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
             <Badge tone={customer.poolState === 'private' ? 'neutral' : 'violet'}>
               {t(`customer.poolState.${customer.poolState}`)}
             </Badge>
+            {customer.locked ? <LockedBadge /> : null}
+            {recycle ? <RecycleBadge countdown={recycle} now={now} ruleDays={ruleDays} /> : null}
             {customer.convertedAt ? (
               <Badge tone="violet" title={formatDateTime(customer.convertedAt, locale)}>
                 {t('lead.convertedOn', { date: formatDate(customer.convertedAt, locale) })}
@@ -163,9 +197,33 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
           </div>
         </div>
         <div className="tp-detailhead__actions">
-          {canTransfer(user?.role) && !isLead ? (
+          {managerial && customer.poolState === 'private' ? (
+            <Button
+              variant="ghost"
+              icon="lock"
+              busy={locking}
+              onClick={() => void toggleLock()}
+              title={customer.locked ? t('lock.unlockTitle') : t('lock.lockTitle')}
+              data-testid="lock-customer"
+              data-locked={String(customer.locked)}
+            >
+              {customer.locked ? t('lock.unlock') : t('lock.lock')}
+            </Button>
+          ) : null}
+          {managerial && !isLead ? (
             <Button icon="transfer" onClick={() => setTransferring(true)} data-testid="transfer-customer">
               {t('transfer.button')}
+            </Button>
+          ) : null}
+          {customer.poolState === 'private' && release.reason !== 'notOwner' ? (
+            <Button
+              icon="upload"
+              onClick={() => setReleasing(true)}
+              disabled={!release.allowed}
+              title={release.reason === 'locked' ? t('release.lockedHint') : undefined}
+              data-testid="release-customer"
+            >
+              {t('release.button')}
             </Button>
           ) : null}
           <Button icon="edit" onClick={() => setEditing(true)} data-testid="edit-customer">
@@ -186,7 +244,8 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
         >
           <Icon name="alert" size={16} />
           <span>
-            <strong>{t('customer.refusedBanner')}</strong> {inboxReason(t, (k) => i18n.exists(k), refusal)}
+            <strong>{t('customer.refusedBanner')}</strong>{' '}
+            {inboxReason(t, (k) => i18n.exists(k), refusal, locale)}
           </span>
           <Button
             size="sm"
@@ -201,6 +260,31 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
 
       {isLead ? (
         <LeadBanner lead={customer} onChanged={changed} onConvert={() => setConverting(true)} />
+      ) : null}
+
+      {recycle && recycleTone(recycle, now) !== 'calm' ? (
+        <div
+          className={`tp-banner tp-banner--${recycleTone(recycle, now) === 'danger' ? 'danger' : 'warning'} tp-detailnotice`}
+          role="status"
+          data-testid="recycle-banner"
+        >
+          <Icon name="clock" size={16} />
+          <span>
+            {(() => {
+              const w = recycleWording(recycle, now);
+              const r = ruleWording(recycle.rule, ruleDays);
+              return t('recycle.banner', { countdown: t(w.key, w.params), rule: t(r.key, r.params) });
+            })()}{' '}
+            {t('recycle.resetHint')}
+          </span>
+          <Button size="sm" icon="plus" onClick={() => setLogging(true)} data-testid="recycle-banner-log">
+            {t('followUp.log')}
+          </Button>
+        </div>
+      ) : null}
+
+      {lockError ? (
+        <ErrorBanner message={errorText(lockError)} code={lockError.code} testId="lock-error" />
       ) : null}
 
       {notice ? (
@@ -358,6 +442,31 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
           }}
         />
       ) : null}
+      {releasing ? (
+        <ReleaseCustomerDialog
+          customer={{
+            id: customer.id,
+            name: customer.shortName ?? customer.name,
+            kind: customer.kind,
+            poolId: customer.poolId,
+            ownerId: customer.ownerId,
+          }}
+          onClose={() => setReleasing(false)}
+          onReleased={(target) => {
+            setReleasing(false);
+            // Written on this device: the customer left the private sea, so its page has nothing to show.
+            invalidate();
+            showToast(
+              t('release.done', {
+                customer: customer.shortName ?? customer.name,
+                pool: target ? poolName(target, locale) : t('ownership.publicSea'),
+              }),
+              { label: t('nav.sea'), route: { name: 'sea' } },
+            );
+            navigate(isLead ? { name: 'leads' } : { name: 'customers' });
+          }}
+        />
+      ) : null}
       {converting ? (
         <ConvertLeadDialog
           lead={customer}
@@ -386,6 +495,7 @@ export function CustomerDetailPage({ customerId, asLead = false }: { customerId:
 function NotFound({ customerId, onRetry }: { customerId: string; onRetry: () => void }) {
   const { t, i18n } = useTranslation();
   const navigate = useAppStore((s) => s.navigate);
+  const locale = useAppStore((s) => s.locale);
   const refusal = useRefusal(customerId, true);
   if (refusal === undefined) return <DetailSkeleton />;
   if (refusal) {
@@ -397,7 +507,9 @@ function NotFound({ customerId, onRetry }: { customerId: string; onRetry: () => 
           title={t('customer.refusedTitle', { name: refusal.rowLabel ?? t('inbox.unknownRecord') })}
           body={
             <>
-              <span className="tp-refused__reason">{inboxReason(t, (k) => i18n.exists(k), refusal)}</span>
+              <span className="tp-refused__reason">
+                {inboxReason(t, (k) => i18n.exists(k), refusal, locale)}
+              </span>
               <br />
               {t('customer.refusedBody')}
             </>

@@ -18,15 +18,19 @@ const PICKER_ROWS = 7;
  * A manager moves a customer to another rep of the team (SPEC §4): a searchable picker of the team's
  * reps and a required reason that goes into the ownership history. The move itself is a server
  * operation: it is queued here and takes effect, on every device concerned, after the next sync.
+ * `assign` is the same choice for a customer in the public sea (`customers.assign`): nobody owns it yet.
  */
 export function TransferCustomerDialog({
   customer,
   onClose,
   onSubmitted,
+  mode = 'transfer',
 }: {
   customer: { id: string; name: string; ownerId: string | null; ownerName: string | null };
   onClose: () => void;
-  onSubmitted: () => void;
+  /** The move was queued, to the rep named. */
+  onSubmitted: (to: { id: string; displayName: string }) => void;
+  mode?: 'transfer' | 'assign';
 }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
@@ -80,8 +84,11 @@ export function TransferCustomerDialog({
     setSaving(true);
     setServerError(null);
     try {
-      await getApi().call('customers.transfer', result.input);
-      onSubmitted();
+      const input = result.input;
+      if (mode === 'assign') await getApi().call('customers.assign', input);
+      else await getApi().call('customers.transfer', input);
+      const to = candidates.find((u) => u.id === input.toUserId);
+      onSubmitted({ id: input.toUserId, displayName: to?.displayName ?? '' });
     } catch (err) {
       setServerError(toAppErrorData(err));
       setSaving(false);
@@ -92,14 +99,14 @@ export function TransferCustomerDialog({
 
   return (
     <Dialog
-      title={t('transfer.title', { customer: customer.name })}
+      title={t(`${mode}.title`, { customer: customer.name })}
       onClose={onClose}
       closeLabel={t('common.close')}
       width={520}
     >
-      <form className="tp-form" data-testid="transfer-form" onSubmit={(e) => void submit(e)} noValidate>
+      <form className="tp-form" data-testid={`${mode}-form`} onSubmit={(e) => void submit(e)} noValidate>
         {bannerError ? (
-          <ErrorBanner message={errorText(serverError)} code={serverError.code} testId="transfer-error" />
+          <ErrorBanner message={errorText(serverError)} code={serverError.code} testId={`${mode}-error`} />
         ) : null}
         {customer.ownerName ? (
           <p className="tp-transfer__owner">
@@ -107,14 +114,14 @@ export function TransferCustomerDialog({
             {t('transfer.currentOwner', { name: customer.ownerName })}
           </p>
         ) : null}
-        <Field name="toUserId" label={t('transfer.to')} htmlFor="transfer-to" error={errorFor('toUserId')}>
+        <Field name="toUserId" label={t(`${mode}.to`)} htmlFor="transfer-to" error={errorFor('toUserId')}>
           <div className="tp-picker">
             <label className="tp-search tp-picker__search">
               <Icon name="search" size={15} />
               <input
                 type="search"
                 className="tp-search__input"
-                data-testid="transfer-search"
+                data-testid={`${mode}-search`}
                 placeholder={t('transfer.search')}
                 aria-label={t('transfer.search')}
                 value={query}
@@ -134,7 +141,7 @@ export function TransferCustomerDialog({
                 <Spinner size={14} />
               </div>
             ) : candidates.length === 0 ? (
-              <div className="tp-picker__empty" data-testid="transfer-no-candidates">
+              <div className="tp-picker__empty" data-testid={`${mode}-no-candidates`}>
                 {t('transfer.noCandidates')}
               </div>
             ) : (
@@ -142,7 +149,7 @@ export function TransferCustomerDialog({
               <select
                 id="transfer-to"
                 className="tp-picker__list"
-                data-testid="transfer-to"
+                data-testid={`${mode}-to`}
                 size={Math.min(PICKER_ROWS, Math.max(2, candidates.length))}
                 value={toUserId}
                 onChange={(e) => {
@@ -166,9 +173,9 @@ export function TransferCustomerDialog({
           {(c) => (
             <textarea
               className="tp-input tp-textarea"
-              data-testid="transfer-reason"
+              data-testid={`${mode}-reason`}
               rows={3}
-              placeholder={t('transfer.reasonPlaceholder')}
+              placeholder={t(`${mode}.reasonPlaceholder`)}
               value={reason}
               onChange={(e) => {
                 setReason(e.target.value);
@@ -182,10 +189,10 @@ export function TransferCustomerDialog({
         <FormFooter
           cancelLabel={t('common.cancel')}
           onCancel={onClose}
-          submitLabel={t('transfer.submit')}
-          submitIcon="transfer"
+          submitLabel={t(`${mode}.submit`)}
+          submitIcon={mode === 'assign' ? 'claim' : 'transfer'}
           busy={saving}
-          submitTestId="transfer-submit"
+          submitTestId={`${mode}-submit`}
         />
       </form>
     </Dialog>

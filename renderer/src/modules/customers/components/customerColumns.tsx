@@ -8,6 +8,8 @@ import { attrColumnWidth } from '../utils/attrColumns';
 import { formatDateTime, formatRelativeTime } from '../../../i18n/format';
 import type { Locale } from '../../../i18n/locale';
 import { Avatar, Icon } from '../../../ui';
+import { LockedBadge, RecycleBadge } from '../../pools/components/RecycleBadge';
+import { recycleShownInList } from '../../pools/utils/recycleView';
 import { CompanyMark, LevelBadge, StatusBadge } from './CustomerBadges';
 
 /** The table's column ids; they are also the `sort-<id>` test ids of the headers. */
@@ -79,6 +81,11 @@ export function customerColumns(
               </span>
               {r.shortName ? <span className="tp-cell-name__short">{r.shortName}</span> : null}
             </div>
+            {r.locked ? <LockedBadge compact /> : null}
+            {recycleShownInList(r.recycle, now) ? (
+              // Only inside the warning window: a calm list, and a badge that means "act now" when it shows.
+              <RecycleBadge countdown={r.recycle} now={now} compact />
+            ) : null}
             {r.dueTasks > 0 ? (
               <span
                 className="tp-cell-due"

@@ -14,16 +14,28 @@ export function AdminErrorBanner({
   testId,
   onRetry,
   valueLabel,
+  offlineBody,
+  forbiddenText,
 }: {
   error: AppErrorData;
   testId: string;
   onRetry?: () => void;
   /** The label of a value key the error names (a list value in use), when the screen knows it. */
   valueLabel?: (key: string) => string | undefined;
+  /** What offline means on this screen (default: the designer's "your edits stay on the page"). */
+  offlineBody?: string;
+  /** What a refusal for lack of rights says on this screen (default: the designer's). */
+  forbiddenText?: string;
 }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
-  const specific = adminErrorText(error, valueLabel);
+  const specific = error.code === 'forbidden' && forbiddenText ? null : adminErrorText(error, valueLabel);
+  const headline =
+    error.code === 'forbidden' && forbiddenText
+      ? forbiddenText
+      : specific
+        ? t(specific.key, specific.params ?? {})
+        : errorText(error);
   const offline = error.code === 'offline';
   return (
     <div
@@ -35,8 +47,8 @@ export function AdminErrorBanner({
     >
       <Icon name={offline ? 'cloudOff' : 'alert'} size={16} />
       <div className="tp-adminerror__text">
-        <strong>{specific ? t(specific.key, specific.params ?? {}) : errorText(error)}</strong>
-        {offline ? <span>{t('designer.errors.offlineBody')}</span> : null}
+        <strong>{headline}</strong>
+        {offline ? <span>{offlineBody ?? t('designer.errors.offlineBody')}</span> : null}
         {!specific && error.message && error.code !== 'server_error' ? (
           <details className="tp-adminerror__details">
             <summary>{t('designer.errors.details')}</summary>

@@ -15,6 +15,7 @@ import {
   type IconName,
 } from '../../../ui';
 import { QuickLogDialog, type QuickLogged } from '../../followUps/components/QuickLogDialog';
+import { NoticeIndicator } from '../../notices/components/NoticeIndicator';
 import { SyncIndicator } from '../../sync/components/SyncIndicator';
 import { inboxCount } from '../../sync/utils/syncView';
 import type { SessionUser } from '../../../../../shared/sync/protocol';
@@ -32,10 +33,12 @@ const NAV: readonly NavItem[] = [
   { section: 'today', route: { name: 'today' }, icon: 'today' },
   { section: 'customers', route: { name: 'customers' }, icon: 'customers' },
   { section: 'leads', route: { name: 'leads' }, icon: 'lead' },
+  { section: 'sea', route: { name: 'sea' }, icon: 'wave' },
   { section: 'pipeline', route: { name: 'pipeline' }, icon: 'pipeline' },
   { section: 'followUps', route: { name: 'followUps' }, icon: 'feed', roles: ['manager', 'admin'] },
   { section: 'sync', route: { name: 'sync' }, icon: 'sync' },
   { section: 'forms', route: { name: 'forms' }, icon: 'form', roles: ['admin'] },
+  { section: 'pools', route: { name: 'pools' }, icon: 'sliders', roles: ['admin'] },
   { section: 'settings', route: { name: 'settings' }, icon: 'settings', roles: ['admin'] },
 ];
 
@@ -48,16 +51,18 @@ export const QUICK_LOG_KEY = 'K';
 /** The frame around every signed-in screen: navigation on the left, who/sync/language on top. */
 export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
-  const { navigate, invalidate, toast, dismissToast, pendingRoute, resolvePendingRoute } = useAppStore(
-    useShallow((s) => ({
-      navigate: s.navigate,
-      invalidate: s.invalidateData,
-      toast: s.toast,
-      dismissToast: s.dismissToast,
-      pendingRoute: s.pendingRoute,
-      resolvePendingRoute: s.resolvePendingRoute,
-    })),
-  );
+  const { navigate, invalidate, toast, dismissToast, pendingRoute, leaveGuardBody, resolvePendingRoute } =
+    useAppStore(
+      useShallow((s) => ({
+        navigate: s.navigate,
+        invalidate: s.invalidateData,
+        toast: s.toast,
+        dismissToast: s.dismissToast,
+        pendingRoute: s.pendingRoute,
+        leaveGuardBody: s.leaveGuardBody,
+        resolvePendingRoute: s.resolvePendingRoute,
+      })),
+    );
   const [quickLog, setQuickLog] = useState(false);
   const [logged, setLogged] = useState<QuickLogged | null>(null);
 
@@ -93,7 +98,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       {pendingRoute ? (
         <ConfirmDialog
           title={t('designer.leaveTitle')}
-          body={t('designer.leaveBody')}
+          body={leaveGuardBody ?? t('designer.leaveBody')}
           confirmLabel={t('designer.leaveConfirm')}
           cancelLabel={t('designer.leaveStay')}
           closeLabel={t('common.close')}
@@ -218,6 +223,7 @@ function TopBar({ onQuickLog }: { onQuickLog: () => void }) {
     <header className="tp-topbar">
       <div className="tp-topbar__left">
         <SyncIndicator />
+        <NoticeIndicator />
       </div>
       <div className="tp-topbar__right">
         <button

@@ -22,8 +22,10 @@ export type UiSlice = {
    * `pendingRoute` is where the user wanted to go while the question is open.
    */
   leaveGuard: boolean;
+  /** What the question says is at stake (the guarding screen's words; the designer's by default). */
+  leaveGuardBody: string | null;
   pendingRoute: Route | null;
-  setLeaveGuard: (on: boolean) => void;
+  setLeaveGuard: (on: boolean, body?: string) => void;
   /** Answers the question: leave (the changes are dropped) or stay. */
   resolvePendingRoute: (leave: boolean) => void;
   /** Changes the language at once everywhere and keeps the choice for the next start. */
@@ -40,9 +42,13 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   route: typeof location === 'undefined' ? DEFAULT_ROUTE : parseRoute(location.hash),
   toast: null,
   leaveGuard: false,
+  leaveGuardBody: null,
   pendingRoute: null,
-  setLeaveGuard: (on) => {
-    if (get().leaveGuard !== on) set({ leaveGuard: on });
+  setLeaveGuard: (on, body) => {
+    const leaveGuardBody = on ? (body ?? null) : null;
+    if (get().leaveGuard !== on || get().leaveGuardBody !== leaveGuardBody) {
+      set({ leaveGuard: on, leaveGuardBody });
+    }
   },
   resolvePendingRoute: (leave) => {
     const target = get().pendingRoute;

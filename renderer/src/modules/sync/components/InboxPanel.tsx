@@ -11,6 +11,7 @@ import { useNow } from '../../shell/hooks/useNow';
 import {
   formatFieldValue,
   inboxActions,
+  inboxBackInSea,
   inboxCustomerId,
   inboxRecordMissing,
   inboxReason,
@@ -98,6 +99,7 @@ const ACTION_VIEW: Record<
   keepTheirs: { testId: 'inbox-keep-theirs', icon: 'undo', variant: 'secondary' },
   discard: { testId: 'inbox-discard', icon: 'trash', variant: 'ghost' },
   claim: { testId: 'inbox-claim', icon: 'claim', variant: 'primary' },
+  claimAndReapply: { testId: 'inbox-claim-reapply', icon: 'claim', variant: 'primary' },
 };
 
 function InboxEntry({ item }: { item: InboxItem }) {
@@ -119,7 +121,7 @@ function InboxEntry({ item }: { item: InboxItem }) {
   const rows = inboxValueRows(item);
   const conflict = item.kind === 'conflict';
   const label = item.rowLabel ?? t('inbox.unknownRecord');
-  const reason = inboxReason(t, exists, item);
+  const reason = inboxReason(t, exists, item, locale);
 
   return (
     <li
@@ -152,7 +154,13 @@ function InboxEntry({ item }: { item: InboxItem }) {
             {label}
             {customerId ? (
               <span className="tp-inboxitem__gone" data-missing={inboxRecordMissing(item)}>
-                {inboxRecordMissing(item) === 'notSaved' ? t('inbox.recordNotSaved') : t('inbox.recordGone')}
+                {t(
+                  {
+                    notSaved: 'inbox.recordNotSaved',
+                    notClaimed: 'inbox.recordNotClaimed',
+                    gone: 'inbox.recordGone',
+                  }[inboxRecordMissing(item)],
+                )}
               </span>
             ) : null}
           </span>
@@ -214,6 +222,13 @@ function InboxEntry({ item }: { item: InboxItem }) {
         </table>
       ) : null}
 
+      {inboxBackInSea(item, customerExists) ? (
+        <p className="tp-inboxitem__hint" data-testid="inbox-reapply-hint">
+          <Icon name="wave" size={14} />
+          {t('inbox.reapplyHint')}
+        </p>
+      ) : null}
+
       {itemError ? (
         <div className="tp-banner tp-banner--danger" role="alert" data-testid="inbox-item-error">
           <Icon name="alert" size={16} />
@@ -222,7 +237,7 @@ function InboxEntry({ item }: { item: InboxItem }) {
       ) : null}
 
       <div className="tp-inboxitem__actions">
-        {inboxActions(item).map((action) => {
+        {inboxActions(item, customerExists).map((action) => {
           const view = ACTION_VIEW[action];
           return (
             <Button

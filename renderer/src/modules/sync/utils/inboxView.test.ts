@@ -6,6 +6,7 @@ import type { Locale } from '../../../i18n/locale';
 import {
   formatFieldValue,
   inboxActions,
+  inboxBackInSea,
   inboxClaimCustomerId,
   inboxCustomerId,
   inboxRecordMissing,
@@ -204,5 +205,60 @@ describe('formatFieldValue', () => {
     expect(formatFieldValue(zh.t, 'zh-CN', 'occurredAt', at)).toContain('2025');
     expect(formatFieldValue(zh.t, 'zh-CN', 'occurredAt', at)).toContain('14:30');
     expect(formatFieldValue(en.t, 'en', 'amount', 1234567)).toBe('1,234,567');
+  });
+});
+
+describe('the public sea in the inbox', () => {
+  it('offers "claim back and re-apply" for work on a customer that left the device meanwhile', () => {
+    // The follow-up was refused because the customer was recycled while the rep was offline.
+    expect(inboxBackInSea(rejectedFollowUp, false)).toBe(true);
+    expect(inboxActions(rejectedFollowUp, false)).toEqual(['claimAndReapply', 'discard']);
+    // Still on the device: an ordinary refusal, retried as it is.
+    expect(inboxBackInSea(rejectedFollowUp, true)).toBe(false);
+    expect(inboxActions(rejectedFollowUp, true)).toEqual(['applyMine', 'discard']);
+    // Unless the server says it is in the public sea now.
+    const publicNow = {
+      ...rejectedFollowUp,
+      reason: { ...rejectedFollowUp.reason, params: { poolState: 'public' } },
+    };
+    expect(inboxBackInSea(publicNow, true)).toBe(true);
+  });
+
+  it('never offers it for captures, moves or other refusals', () => {
+    expect(inboxBackInSea({ ...rejectedFollowUp, mutationName: 'createCustomer' }, false)).toBe(false);
+    expect(inboxBackInSea({ ...rejectedFollowUp, mutationName: 'claimCustomer' }, false)).toBe(false);
+    expect(inboxBackInSea({ ...rejectedFollowUp, mutationName: 'releaseCustomer' }, false)).toBe(false);
+    const invalid = { ...rejectedFollowUp, reason: { code: 'validation', message: 'content: Required' } };
+    expect(inboxBackInSea(invalid, false)).toBe(false);
+    expect(inboxBackInSea(conflict, false)).toBe(false);
+  });
+
+  it('says why a claim was refused, with the limit and its numbers', () => {
+    const claim: InboxItem = {
+      ...rejectedFollowUp,
+      id: 'r-claim',
+      mutationName: 'claimCustomer',
+      table: 'customers',
+      rowId: customerId,
+      args: { customerId, reason: '从公海领取' },
+      reason: {
+        code: 'forbidden',
+        message: 'customerId: you already claimed 20 customers today',
+        field: 'customerId',
+        params: { rule: 'maxClaimsPerDay', limit: 20, count: 20 },
+      },
+    };
+    expect(inboxReason(zh.t, zh.exists, claim, 'zh-CN')).toBe(
+      '今天的领取次数已用完：已领 20 次，每天最多 20 次',
+    );
+    const lost = {
+      ...claim,
+      reason: { code: 'conflict', message: 'customerId: someone else claimed this customer first' },
+    };
+    expect(inboxReason(en.t, en.exists, lost, 'en')).toBe('Someone else claimed it first');
+    expect(inboxRecordMissing(claim)).toBe('notClaimed');
+    // Nothing the user typed to show: the app's own claim reason is left out.
+    expect(inboxValueRows(claim)).toEqual([]);
+    expect(mutationLabel(zh.t, zh.exists, 'releaseCustomer')).toBe('释放到公海');
   });
 });

@@ -10,7 +10,8 @@ import {
 import { describeError } from '../../../i18n/errors';
 import { claimableCustomerId, duplicateHolderOf } from '../../customers/utils/duplicates';
 import { formatDateTime, formatNumber } from '../../../i18n/format';
-import type { Locale } from '../../../i18n/locale';
+import { DEFAULT_LOCALE, type Locale } from '../../../i18n/locale';
+import { claimRefusalText } from '../../publicSea/utils/claimRefusal';
 
 /**
  * Pure readings of an inbox entry (conflict or rejection) for the Sync page: which actions it offers,
@@ -22,12 +23,47 @@ import type { Locale } from '../../../i18n/locale';
  * re-issues it) or dropped: there is no "their" value to keep. A capture refused as a duplicate would be
  * refused again: it is dropped, or, when the customer waits in the public sea, claimed instead.
  */
-export function inboxActions(item: InboxItem): readonly InboxAction[] {
+export function inboxActions(item: InboxItem, customerOnDevice = true): readonly InboxAction[] {
   if (item.kind === 'conflict') return ['applyMine', 'keepTheirs', 'discard'];
   if (item.reason.code === 'duplicate') {
     return inboxClaimCustomerId(item) ? ['claim', 'discard'] : ['discard'];
   }
+  // Retried as it is, the edit of a customer now in the public sea would be refused again: claim first.
+  if (inboxBackInSea(item, customerOnDevice)) return ['claimAndReapply', 'discard'];
   return ['applyMine', 'discard'];
+}
+
+/**
+ * Work on one customer that makes sense again once the customer is back (the client core's
+ * `reclaimableCustomer` offers the same set): edits of it and of its records, new records under it —
+ * not the moves themselves, captures or settings.
+ */
+const REAPPLY_AFTER_CLAIM = new Set([
+  'updateCustomer',
+  'convertLead',
+  'logFollowUp',
+  'updateFollowUp',
+  'deleteFollowUp',
+  'addContact',
+  'updateContact',
+  'createOpportunity',
+  'updateOpportunity',
+  'moveOpportunityStage',
+  'createTask',
+  'cancelTask',
+]);
+
+/**
+ * Work refused because its customer left the private sea meanwhile (recycled or moved while the rep
+ * was offline): refused as not found or forbidden, about a customer no longer on this device (or that
+ * the server says is in the public sea). It can be claimed back and applied again (`claimAndReapply`);
+ * whether the claim succeeds the server judges, and a refusal comes back here with its reason.
+ */
+export function inboxBackInSea(item: InboxItem, customerOnDevice: boolean): boolean {
+  if (item.kind !== 'rejection' || !REAPPLY_AFTER_CLAIM.has(item.mutationName)) return false;
+  if (item.reason.code !== 'not_found' && item.reason.code !== 'forbidden') return false;
+  if (inboxCustomerId(item) === null) return false;
+  return !customerOnDevice || item.reason.params?.['poolState'] === 'public';
 }
 
 /** The public-sea customer a duplicate refusal names, which the user may claim instead. */
@@ -61,10 +97,15 @@ const CREATE_MUTATIONS = new Set(['createCustomer', 'createLead', 'convertLead']
 
 /**
  * Why an entry's record can no longer be opened: 'notSaved' when the server refused the change that
- * created it (it never existed there: "not saved", not "no longer in your private sea"), else 'gone'.
+ * created it (it never existed there: "not saved", not "no longer in your private sea"), 'notClaimed'
+ * for a refused claim (it never came in), else 'gone'.
  */
-export function inboxRecordMissing(item: InboxItem): 'notSaved' | 'gone' {
-  return item.kind === 'rejection' && CREATE_MUTATIONS.has(item.mutationName) ? 'notSaved' : 'gone';
+export function inboxRecordMissing(item: InboxItem): 'notSaved' | 'notClaimed' | 'gone' {
+  if (item.kind !== 'rejection') return 'gone';
+  if (CREATE_MUTATIONS.has(item.mutationName)) return 'notSaved';
+  // A refused claim or assignment: the customer never came into this private sea.
+  if (item.mutationName === 'claimCustomer' || item.mutationName === 'assignCustomer') return 'notClaimed';
+  return 'gone';
 }
 
 /**
@@ -106,6 +147,9 @@ export function inboxValueRows(item: InboxItem): InboxValueRow[] {
   if (item.kind === 'conflict' && item.field) {
     return [{ field: item.field, mine: item.mine, hasTheirs: true, theirs: item.theirs }];
   }
+  // A refused claim carries nothing the user typed (its reason is the app's): the record and the
+  // reason say it all.
+  if (item.mutationName === 'claimCustomer') return [];
   const args = asRecord(item.args);
   const source = asRecord(args?.set) ?? args;
   const rows: InboxValueRow[] = source
@@ -162,8 +206,16 @@ export function mutationLabel(t: TFunction, exists: (key: string) => boolean, na
  * a rejection says what its code means here ("不在你的私海中" for not_found), else the general sentence
  * for the code with the field it names ("电话：输入有误").
  */
-export function inboxReason(t: TFunction, exists: (key: string) => boolean, item: InboxItem): string {
+export function inboxReason(
+  t: TFunction,
+  exists: (key: string) => boolean,
+  item: InboxItem,
+  locale: Locale = DEFAULT_LOCALE,
+): string {
   if (item.kind === 'conflict') return t('inbox.reasons.conflictEdited');
+  // A claim that lost says to whom or to which rule, with the rule's numbers.
+  const claim = claimRefusalText(t, locale, item.mutationName, item.reason);
+  if (claim) return claim;
   // A duplicate names its holder ("客户名称：已由 张伟 负责"): the generic sentence says who.
   if (item.reason.code === 'duplicate' && duplicateHolderOf(item.reason.params)) {
     return describeError(t, exists, item.reason);

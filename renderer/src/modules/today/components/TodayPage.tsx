@@ -1,7 +1,8 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { AssignedItem, TaskItem, Today } from '../../../../../shared/api/contract';
+import { recordRoute } from '../../../app/routes';
 import { useAppStore } from '../../../app/store';
 import {
   formatDateTime,
@@ -13,6 +14,9 @@ import {
 } from '../../../i18n/format';
 import { useErrorText } from '../../../i18n/useErrorText';
 import { Button, EmptyState, Icon, Skeleton, type IconName } from '../../../ui';
+import { NoticeList } from '../../notices/components/NoticeList';
+import { RecycleBadge } from '../../pools/components/RecycleBadge';
+import { ruleWording } from '../../pools/utils/recycleView';
 import { useNow } from '../../shell/hooks/useNow';
 import { TaskList } from '../../tasks/components/TaskList';
 import { useTaskActions } from '../../tasks/hooks/useTaskActions';
@@ -54,6 +58,8 @@ export function TodayPage() {
           </p>
         ) : null}
       </div>
+
+      <NoticeList />
 
       {error && !today ? (
         <EmptyState
@@ -129,6 +135,7 @@ export function TodayPage() {
               )}
             </div>
             <div className="tp-today__side">
+              <Recycling items={today.recycling} now={now} />
               <Assigned items={today.recentlyAssigned} now={now} />
             </div>
           </div>
@@ -248,6 +255,80 @@ function UpcomingDays({
         </div>
       ))}
     </div>
+  );
+}
+
+/** How many customers the card lists before "N more" (the soonest ones). */
+const RECYCLING_SHOWN = 8;
+
+/**
+ * My customers inside their pool's warning window, soonest first: what to follow up on before the
+ * rules send them back to the public sea. A follow-up resets the countdown at once, offline too.
+ */
+function Recycling({ items, now }: { items: Today['recycling']; now: number }) {
+  const { t } = useTranslation();
+  const { locale, navigate } = useAppStore(useShallow((s) => ({ locale: s.locale, navigate: s.navigate })));
+  const [all, setAll] = useState(false);
+  const sorted = [...items].sort((a, b) => a.dueAt - b.dueAt);
+  const shown = all ? sorted : sorted.slice(0, RECYCLING_SHOWN);
+  return (
+    <section
+      className={`tp-card${items.length > 0 ? ' tp-today__section--warning' : ''}`}
+      data-testid="today-recycling"
+      data-count={items.length}
+    >
+      <header className="tp-card__header">
+        <h2 className="tp-card__title">
+          <Icon name="wave" size={16} />
+          {t('today.recycling')}
+          <span className="tp-card__count">{formatNumber(items.length, locale)}</span>
+        </h2>
+      </header>
+      {items.length === 0 ? (
+        <EmptyState icon="check" title={t('today.recyclingEmpty')} body={t('today.recyclingEmptyBody')} />
+      ) : (
+        <ul className="tp-recycling">
+          {shown.map((r) => {
+            const rule = ruleWording(r.rule, null);
+            return (
+              <li
+                key={r.customerId}
+                className="tp-recycling__item"
+                data-testid="today-recycling-item"
+                data-customer-id={r.customerId}
+                data-rule={r.rule}
+              >
+                <button
+                  type="button"
+                  className="tp-assigned__name"
+                  data-testid="today-recycling-customer"
+                  onClick={() => navigate(recordRoute(r.customerKind, r.customerId))}
+                >
+                  {r.customerName}
+                </button>
+                <div className="tp-recycling__meta">
+                  {/* Today lists only customers already inside their warning window. */}
+                  <RecycleBadge countdown={{ dueAt: r.dueAt, warnAt: 0, rule: r.rule }} now={now} />
+                  <span className="tp-recycling__rule">{t(rule.key, rule.params)}</span>
+                </div>
+              </li>
+            );
+          })}
+          {shown.length < sorted.length ? (
+            <li className="tp-recycling__more">
+              <button
+                type="button"
+                className="tp-linkbtn"
+                onClick={() => setAll(true)}
+                data-testid="today-recycling-more"
+              >
+                {t('today.recyclingMore', { n: formatNumber(sorted.length - shown.length, locale) })}
+              </button>
+            </li>
+          ) : null}
+        </ul>
+      )}
+    </section>
   );
 }
 
