@@ -96,11 +96,14 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.addHook('preClose', () => pokes.stop());
   if (options.recycleEveryMs) {
     const everyMs = options.recycleEveryMs;
-    let stopRecycle: (() => void) | undefined;
+    let stopRecycle: (() => Promise<void>) | undefined;
     app.addHook('onReady', () => {
-      stopRecycle = startRecycleSchedule(db, { now, everyMs });
+      stopRecycle = startRecycleSchedule(db, { now, everyMs, log: app.log });
     });
-    app.addHook('preClose', () => stopRecycle?.());
+    // A run in progress finishes before the database is closed behind it.
+    app.addHook('preClose', async () => {
+      await stopRecycle?.();
+    });
   }
 
   const requireSession = async (request: FastifyRequest): Promise<AuthSession> =>

@@ -9,10 +9,25 @@ function describeSeed(s: DemoSummary): string {
   return `${s.customers} customers (${s.publicCustomers} in the public sea), ${s.contacts} contacts, ${s.followUps} follow-ups, ${s.leads} leads, ${s.opportunities} opportunities, ${s.tasks} open tasks`;
 }
 
+/** How often the recycle job runs (docs/pools.md "The job"): every 15 minutes unless the env says; 0 = never. */
+const DEFAULT_RECYCLE_EVERY_MS = 15 * 60_000;
+
+function recycleEveryMs(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_RECYCLE_EVERY_MS;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(
+      `TIDEPOOL_RECYCLE_EVERY_MS: expected a whole number of milliseconds (0 = off), got ${value}`,
+    );
+  }
+  return n;
+}
+
 /**
  * `tsx server/src/cli.ts [--port 4400] [--host 127.0.0.1] [--data-dir .tidepool/server]
  * [--demo-customers 2000] [--no-seed] [--reset-demo] [--exit-after-seed]`; DATABASE_URL selects a real
- * PostgreSQL. Structured logs go to stderr so stdout carries exactly one line, the ready line, which
+ * PostgreSQL; TIDEPOOL_RECYCLE_EVERY_MS sets how often the recycle job runs (default 15 minutes, 0 = never).
+ * Structured logs go to stderr so stdout carries exactly one line, the ready line, which
  * other tools wait for.
  */
 async function main(): Promise<void> {
@@ -52,7 +67,11 @@ async function main(): Promise<void> {
     return;
   }
 
-  const app = buildServer({ db, logger: { level: process.env.LOG_LEVEL ?? 'info', stream: process.stderr } });
+  const app = buildServer({
+    db,
+    logger: { level: process.env.LOG_LEVEL ?? 'info', stream: process.stderr },
+    recycleEveryMs: recycleEveryMs(process.env.TIDEPOOL_RECYCLE_EVERY_MS),
+  });
   await app.listen({ host: values.host, port });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;

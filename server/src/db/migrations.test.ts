@@ -1,13 +1,17 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
 import { uniqueKey } from '../../../shared/domain/uniqueness';
 import { isValidPhone } from '../../../shared/domain/validators';
 import { newId } from '../../../shared/ids';
+import { claimPolicySchema, poolRowSchema, recyclePolicySchema } from '../../../shared/pools';
+import { encodeCursor, handlePull } from '../sync/pull';
 import { openTestDatabase, type TestDatabase } from '../testing';
 import { openServerDatabase, SERVER_MIGRATIONS_FOLDER, type ServerDb } from './database';
+import { wireSelectList } from './wire';
 
 /**
  * Migrations that transform data, each tested from the schema just before it (STYLE §5): the database is
@@ -266,6 +270,159 @@ describe('0004_templates', () => {
       await expect(db.query(`DELETE FROM template_versions WHERE id = $1`, [version])).rejects.toThrow(
         /immutable/,
       );
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('0005_pools', () => {
+  const orgs = [newId(), newId()];
+  const rep = newId();
+  const ids = {
+    released: newId(),
+    recycledTwice: newId(),
+    noHistory: newId(),
+    privateOne: newId(),
+    publicLead: newId(),
+    otherOrg: newId(),
+  };
+  const DAY = 86_400_000;
+
+  it('gives every org a default customer pool and lead pool that upgrading devices receive, and puts public customers in them', async () => {
+    const { db, close } = await migrateAcross('0005_pools', async (old) => {
+      for (const [i, org] of orgs.entries()) {
+        await old.query(`INSERT INTO orgs (id, name, version, created_at) VALUES ($1, $2, $3, 0)`, [
+          org,
+          `org ${i}`,
+          90 + i,
+        ]);
+      }
+      await old.query(
+        `INSERT INTO users (id, org_id, username, display_name, role, password_hash, created_at, updated_at, version)
+         VALUES ($1, $2, 'rep', '代表', 'rep', 'x', 0, 0, 1)`,
+        [rep, orgs[0]],
+      );
+      const customer = async (id: string, org: string, pool: string, kind = 'customer') =>
+        old.query(
+          `INSERT INTO customers (id, org_id, name, name_norm, status, owner_id, pool_state, kind, attrs,
+             created_at, updated_at, version)
+           VALUES ($1, $2, $3, $3, 'active', $4, $5, $6, '{}', 1, $7, 1)`,
+          [id, org, `客户${id}`, pool === 'private' ? rep : null, pool, kind, 50 * DAY],
+        );
+      const move = async (customerId: string, from: string | null, toPool: string, at: number) =>
+        old.query(
+          `INSERT INTO ownership_history (id, org_id, customer_id, from_owner_id, to_owner_id, from_pool_state,
+             to_pool_state, actor_type, actor_id, reason, at, version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'user', $8, '搬迁', $9, 1)`,
+          [
+            newId(),
+            orgs[0],
+            customerId,
+            from,
+            toPool === 'private' ? rep : null,
+            from === null ? 'public' : 'private',
+            toPool,
+            rep,
+            at,
+          ],
+        );
+      await customer(ids.released, orgs[0] ?? '', 'public');
+      await move(ids.released, null, 'private', 10 * DAY);
+      await move(ids.released, rep, 'public', 20 * DAY);
+      // Released, claimed back, released again: the latest move into the public sea counts.
+      await customer(ids.recycledTwice, orgs[0] ?? '', 'public');
+      await move(ids.recycledTwice, rep, 'public', 5 * DAY);
+      await move(ids.recycledTwice, null, 'private', 6 * DAY);
+      await move(ids.recycledTwice, rep, 'public', 30 * DAY);
+      await customer(ids.noHistory, orgs[0] ?? '', 'public');
+      await customer(ids.privateOne, orgs[0] ?? '', 'private');
+      await move(ids.privateOne, null, 'private', 10 * DAY);
+      await customer(ids.publicLead, orgs[0] ?? '', 'public', 'lead');
+      await customer(ids.otherOrg, orgs[1] ?? '', 'public');
+    });
+    try {
+      const rows = await db.rows(
+        sql`SELECT ${wireSelectList('pools', 'p')} FROM pools p ORDER BY p.version, p.kind`,
+      );
+      const pools = rows.map((r) => poolRowSchema.strict().parse(r));
+      expect(
+        pools.map((p) => [p.orgId, p.kind, p.nameZh, p.nameEn, p.isDefault, p.active, p.version]),
+      ).toEqual(
+        orgs.flatMap((org, i) => [
+          [org, 'customer', '公海', 'Public sea', true, true, 90 + i],
+          [org, 'lead', '线索池', 'Lead pool', true, true, 90 + i],
+        ]),
+      );
+      for (const pool of pools) {
+        // Nothing moves by itself, nobody is limited: the admin decides the rules.
+        expect(pool.recycle).toEqual(recyclePolicySchema.parse({}));
+        expect(pool.claim).toEqual(claimPolicySchema.parse({}));
+        expect(pool).toMatchObject({ teamIds: [], adminIds: [], assign: 'previousOwnerThenLeastLoaded' });
+      }
+      const poolOf = (org: string | undefined, kind: string) =>
+        pools.find((p) => p.orgId === org && p.kind === kind)?.id;
+
+      const customers = new Map(
+        (
+          await db.query(`SELECT id, pool_id, entered_pool_at::float8 AS entered, previous_owner_id AS previous,
+            locked, deregistered_at, version::int AS version FROM customers`)
+        ).map((r) => [String(r.id), r]),
+      );
+      const backfilled = (id: string) => {
+        const { pool_id, entered, previous } = customers.get(id) ?? {};
+        return { pool_id, entered, previous };
+      };
+      expect(backfilled(ids.released)).toEqual({
+        pool_id: poolOf(orgs[0], 'customer'),
+        entered: 20 * DAY,
+        previous: rep,
+      });
+      expect(backfilled(ids.recycledTwice)).toEqual({
+        pool_id: poolOf(orgs[0], 'customer'),
+        entered: 30 * DAY,
+        previous: rep,
+      });
+      expect(backfilled(ids.noHistory)).toEqual({
+        pool_id: poolOf(orgs[0], 'customer'),
+        entered: 50 * DAY,
+        previous: null,
+      });
+      expect(backfilled(ids.publicLead)).toEqual({
+        pool_id: poolOf(orgs[0], 'lead'),
+        entered: 50 * DAY,
+        previous: null,
+      });
+      expect(backfilled(ids.otherOrg)).toEqual({
+        pool_id: poolOf(orgs[1], 'customer'),
+        entered: 50 * DAY,
+        previous: null,
+      });
+      // A private customer returns to the pool of its owner's team (resolved when it moves).
+      expect(backfilled(ids.privateOne)).toEqual({ pool_id: null, entered: null, previous: null });
+      for (const c of customers.values()) {
+        expect(c).toMatchObject({ locked: false, deregistered_at: null, version: 1 });
+      }
+
+      // A device synced to the org's version on protocol 4 upgrades to 5: its cursor is of another table
+      // list, so it pulls everything again, pools included; a protocol-4 device hears of nothing new.
+      const user = {
+        id: rep,
+        orgId: orgs[0] ?? '',
+        teamId: null,
+        username: 'rep',
+        displayName: '代表',
+        role: 'rep' as const,
+      };
+      const cursor = encodeCursor({ u: rep, v: 90, m: 0, l: 4 });
+      const pull = (protocolVersion: number) =>
+        handlePull(db, user, { protocolVersion, clientId: newId(), cursor });
+      const upgraded = await pull(5);
+      expect(upgraded.patch[0]).toEqual({ op: 'clear' });
+      expect(
+        upgraded.patch.flatMap((op) => (op.op === 'put' && op.table === 'pools' ? [op.row.id] : [])).sort(),
+      ).toEqual([poolOf(orgs[0], 'customer'), poolOf(orgs[0], 'lead')].sort());
+      expect((await pull(4)).patch).toEqual([]);
     } finally {
       await close();
     }

@@ -225,6 +225,10 @@ export const customers = pgTable(
       .on(t.orgId, t.kind, t.enteredPoolAt, t.id)
       .where(sql`${t.poolState} = 'public' and ${t.deletedAt} is null`),
     index('customers_org_owner_idx').on(t.orgId, t.ownerId),
+    // A rep's private sea as the claim limits and the event assignment count it (by kind; `notBought`
+    // reads last_deal_at), answered from the index alone (docs/pools.md "Claims", "Reactivation").
+    // customers_private_owner_idx (org_id, owner_id, kind) INCLUDE (last_deal_at) WHERE private and live:
+    // written by hand in migration 0006, as drizzle cannot declare INCLUDE columns.
     // Template-field filters and checks over the whole org (docs/templates.md "Storage that searches →
     // server"): containment `attrs @> '{"size":"large"}'` — equality, "in" as an OR of containments,
     // multi-select membership, the option-usage count and the unique-field check all take this form.

@@ -13,6 +13,8 @@ import {
   type TemplateVersionRow,
 } from '../../../shared/templates';
 import { isValidCreditCode, isValidPhone, normalizeCompanyName } from '../../../shared/domain/validators';
+import { poolForCustomer, recycleDue, type RecycleFacts } from '../../../shared/pools';
+import { loadPools } from '../pools/claim';
 import { openTestDatabase, type TestDatabase } from '../testing';
 import { clearDatabase, isDatabaseEmpty, seedDemo, type DemoSummary } from './demo';
 
@@ -305,6 +307,86 @@ describe('demo seed', () => {
     const codes = await q(`SELECT attrs->>'stock_code' AS code FROM customers WHERE attrs ? 'stock_code'`);
     expect(codes.length).toBeGreaterThan(20);
     expect(new Set(codes.map((c) => c.code)).size).toBe(codes.length);
+  });
+
+  it('gives the org its pools, with rules every device can parse: a default per kind and a second region', async () => {
+    const pools = await loadPools(test.db, summary.orgId);
+    expect(pools.map((p) => [p.kind, p.nameZh, p.nameEn, p.isDefault, p.active])).toEqual([
+      ['customer', '华东公海', 'East China public sea', true, true],
+      ['customer', '华南公海', 'South China public sea', false, true],
+      ['lead', '线索池', 'Lead pool', true, true],
+    ]);
+    const teams = await q(`SELECT id, name FROM teams`);
+    const eastTeams = teams.filter((t) => String(t.name).startsWith('华东')).map((t) => t.id);
+    const [east, south] = pools;
+    expect(east?.teamIds.sort()).toEqual(eastTeams.sort());
+    expect(south?.teamIds).toEqual([]);
+    expect(east?.recycle.rules.map((r) => r.kind)).toEqual(['noFollowUp', 'deregistered']);
+    // Claims of the seeded public sea are possible: no protection, limits above what the reps hold.
+    expect(east?.claim).toMatchObject({ protectNewDays: 0, maxClaimsPerDay: 20, reclaimCooldownDays: 7 });
+    const [held] = await q(`SELECT max(n)::int AS n FROM (SELECT count(*) AS n FROM customers
+      WHERE pool_state = 'private' AND kind = 'customer' GROUP BY owner_id) x`);
+    expect(Number(held?.n)).toBeLessThan(east?.claim.maxPerUser ?? 0);
+    // Public customers sit in the East China pool since they were released, with who had them.
+    const publics =
+      await q(`SELECT c.pool_id, c.entered_pool_at::float8 AS entered, c.previous_owner_id AS previous,
+        h.at::float8 AS at, h.from_owner_id AS from_owner, h.action, h.pool_id AS history_pool
+      FROM customers c JOIN ownership_history h ON h.customer_id = c.id AND h.to_pool_state = 'public'
+      WHERE c.pool_state = 'public'`);
+    expect(publics).toHaveLength(summary.publicCustomers);
+    for (const p of publics) {
+      expect(p.pool_id).toBe(summary.pools.eastChina);
+      expect(p.history_pool).toBe(summary.pools.eastChina);
+      expect(p.entered).toBe(p.at);
+      expect(p.previous).toBe(p.from_owner);
+      expect(['release', 'recycle']).toContain(p.action);
+    }
+  });
+
+  it('leaves only a handful of each rep’s records due to recycle, and a few inside the warning window', async () => {
+    const pools = await loadPools(test.db, summary.orgId);
+    const rows = await q(
+      `SELECT c.id, c.kind, c.owner_id AS owner, u.team_id AS team, c.level, c.status,
+        c.claimed_at::float8 AS "claimedAt", c.last_follow_up_at::float8 AS "lastFollowUpAt",
+        c.last_deal_at::float8 AS "lastDealAt", c.locked, c.deregistered_at::float8 AS "deregisteredAt",
+        (SELECT min(o.created_at)::float8 FROM opportunities o WHERE o.customer_id = c.id AND o.created_at >= c.claimed_at) AS "firstOpportunityAfterClaimAt",
+        (SELECT min(o.closed_at)::float8 FROM opportunities o WHERE o.customer_id = c.id AND o.status = 'won' AND o.closed_at >= c.claimed_at) AS "firstWinAfterClaimAt",
+        (SELECT max(array_position($1::text[], o.stage_key)) - 1 FROM opportunities o WHERE o.customer_id = c.id AND o.status = 'open') AS "maxOpenStageOrder"
+      FROM customers c JOIN users u ON u.id = c.owner_id WHERE c.pool_state = 'private'`,
+      [DEFAULT_SETTINGS.stages.map((s) => s.key)],
+    );
+    const tally = new Map<string, number>();
+    const add = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
+    for (const { id: _id, kind, owner, team, ...facts } of rows) {
+      const pool = poolForCustomer(pools, { kind: kind as 'customer', poolId: null }, team as string);
+      expect(pool?.kind).toBe(kind);
+      const stage = pool?.recycle.exemptions.openOpportunityFromStage ?? null;
+      const order = stage === null ? null : DEFAULT_SETTINGS.stages.findIndex((s) => s.key === stage);
+      const verdict = recycleDue(pool!.recycle, facts as unknown as RecycleFacts, order);
+      if (verdict.exempt) add(`${kind}:exempt`);
+      else if (verdict.dueAt !== null && verdict.dueAt <= now) add(`${owner}:${kind}:due`);
+      else if (verdict.warnAt !== null && verdict.warnAt <= now) add(`${owner}:${kind}:warned`);
+    }
+    console.info(
+      `recycling after seeding: ${JSON.stringify(Object.fromEntries(tally))}, ${summary.keptAlive} kept alive`,
+    );
+    for (const rep of [summary.users.zhangwei, summary.users.lina]) {
+      expect(tally.get(`${rep}:customer:due`)).toBeGreaterThanOrEqual(1);
+      expect(tally.get(`${rep}:customer:due`)).toBeLessThanOrEqual(5);
+      expect(tally.get(`${rep}:customer:warned`)).toBeGreaterThanOrEqual(2);
+      expect(tally.get(`${rep}:customer:warned`)).toBeLessThanOrEqual(8);
+      expect(tally.get(`${rep}:lead:due`) ?? 0).toBeLessThanOrEqual(4);
+    }
+    // Exemptions keep many: bought from, or a deal in negotiation.
+    expect(tally.get('customer:exempt')).toBeGreaterThan(300);
+    // Deregistered companies are dated, inside the 30-day rule.
+    const [deregistered] = await q(`SELECT count(*)::int AS n, min(deregistered_at)::float8 AS lo,
+      count(*) FILTER (WHERE deregistered_at IS NULL)::int AS undated FROM customers WHERE status = 'deregistered'`);
+    expect(Number(deregistered?.n)).toBeGreaterThan(20);
+    expect(deregistered?.undated).toBe(0);
+    expect(Number(deregistered?.lo)).toBeGreaterThan(now - 21 * 24 * 3600 * 1000);
+    // The demo ERP's key is there (reactivation events).
+    expect(await q(`SELECT name FROM org_api_keys WHERE org_id = $1`, [summary.orgId])).toHaveLength(1);
   });
 
   it('is deterministic and can be reset', async () => {

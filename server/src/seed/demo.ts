@@ -3,10 +3,12 @@ import type { Role } from '../../../shared/domain/roles';
 import { DEFAULT_SETTINGS, type Stage } from '../../../shared/domain/settings';
 import { uniqueKey } from '../../../shared/domain/uniqueness';
 import { creditCodeCheckChar, normalizeCompanyName } from '../../../shared/domain/validators';
-import type { FollowUpType, LeadStatus } from '../../../shared/domain/rows';
+import type { CustomerLevel, FollowUpType, LeadStatus } from '../../../shared/domain/rows';
+import { DAY_MS, poolForCustomer, recycleDue, type PoolRow, type RecycleFacts } from '../../../shared/pools';
 import { insertVersions } from '../admin/templates';
 import { hashPassword } from '../auth/passwords';
 import type { ServerDb, SqlRunner } from '../db/database';
+import { seedDemoApiKey } from '../pools/apiKeys';
 import {
   BRANDS,
   BUSINESSES,
@@ -24,6 +26,7 @@ import {
   TITLES,
 } from './demoData';
 import { DemoAttrs, demoCatalog, MACHINERY } from './demoTemplates';
+import { demoPools, type DemoPoolIds } from './demoPools';
 
 /** The password of every demo user (the brief's fixed demo data). */
 export const DEMO_PASSWORD = 'tidepool123';
@@ -128,6 +131,10 @@ export type DemoSummary = {
   leads: number;
   opportunities: number;
   tasks: number;
+  /** The demo's pools: the default customer pool, a second region, the lead pool. */
+  pools: DemoPoolIds;
+  /** Private customers and leads followed up once more so that few are due to recycle (keepFewRecycling). */
+  keptAlive: number;
 };
 
 type Rows = Record<string, unknown>[];
@@ -152,12 +159,18 @@ export async function isDatabaseEmpty(db: SqlRunner): Promise<boolean> {
 export async function clearDatabase(db: SqlRunner): Promise<void> {
   await db.rows(sql`TRUNCATE orgs, teams, users, device_sessions, sync_clients, mutation_rejections, sync_conflicts,
     settings, catalogs, templates, template_versions, customers, contacts, follow_ups, opportunities, stage_changes,
-    tasks, ownership_history CASCADE`);
+    tasks, ownership_history, pools, org_api_keys, activity_events CASCADE`);
 }
 
 /** Every row of the demo, by SQL table (keys are column names), and what later steps need to know. */
 type Seed = {
   r: Random;
+  /**
+   * The public sea's own stream (pool ids, deregistration dates, the follow-ups of keepFewRecycling), so
+   * that every value seeded before pools is what it was.
+   */
+  rp: Random;
+  pools: DemoPoolIds;
   now: number;
   orgId: string;
   reps: readonly string[];
@@ -404,6 +417,8 @@ function history(
     actorType: 'user' | 'rule';
     actorId: string | null;
     reason: string;
+    action: 'create' | 'release' | 'recycle';
+    poolId: string | null;
     at: number;
   },
 ): void {
@@ -418,6 +433,8 @@ function history(
     actor_type: move.actorType,
     actor_id: move.actorId,
     reason: move.reason,
+    action: move.action,
+    pool_id: move.poolId,
     at: move.at,
     version: 1,
   });
@@ -425,6 +442,14 @@ function history(
 
 /** The reason of every seeded customer's first history row. */
 const INITIAL_ASSIGNMENT = '初始分配';
+
+/**
+ * When a deregistered company's status was recorded: in the last 20 days, so the East China pool's
+ * 30-day deregistration rule shows its countdown without any of them being due yet.
+ */
+function deregisteredAt(seed: Seed): number {
+  return seed.now - seed.rp.int(1, 20) * DAY - seed.rp.int(0, DAY - 1);
+}
 
 /**
  * One customer: a private one of a rep (with, one time in five, an opportunity and its history), or
@@ -471,6 +496,13 @@ function seedCustomer(seed: Seed, isPublic: boolean): void {
     attrs: seed.attrs.customer({ industry, website }),
     template_version_id: industry === MACHINERY ? seed.versionOf.machinery : seed.versionOf.customer,
   };
+  // Recycled by the pool's no-follow-up rule (90 quiet days, A customers 120), or released by the rep
+  // after a recent follow-up, into the East China pool that serves the reps' team.
+  const quietDays = level === 'A' ? 120 : 90;
+  const quiet = lastFollowUpAt === null || now - lastFollowUpAt > (quietDays + 1) * DAY;
+  const releasedAt = quiet
+    ? Math.min(now - HOUR, (lastFollowUpAt ?? assignedAt) + quietDays * DAY)
+    : lastFollowUpAt + Math.floor((now - lastFollowUpAt) / 2);
   seed.tables.customers.push({
     id: customerId,
     org_id: seed.orgId,
@@ -495,6 +527,11 @@ function seedCustomer(seed: Seed, isPublic: boolean): void {
     kind: 'customer',
     lead_status: null,
     converted_at: null,
+    pool_id: isPublic ? seed.pools.eastChina : null,
+    locked: false,
+    entered_pool_at: isPublic ? releasedAt : null,
+    previous_owner_id: isPublic ? firstOwner : null,
+    deregistered_at: status === 'deregistered' ? deregisteredAt(seed) : null,
     ...customerAttrs,
     created_at: createdAt,
     updated_at: Math.max(createdAt, lastFollowUpAt ?? 0, lastDealAt ?? 0),
@@ -510,14 +547,11 @@ function seedCustomer(seed: Seed, isPublic: boolean): void {
     actorType: byRule ? 'rule' : 'user',
     actorId: byRule ? null : firstOwner,
     reason: INITIAL_ASSIGNMENT,
+    action: 'create',
+    poolId: null,
     at: assignedAt,
   });
   if (isPublic) {
-    // Recycled 30 days after the last follow-up (a recycle rule), or released by the rep after a recent one.
-    const quiet = lastFollowUpAt === null || now - lastFollowUpAt > 31 * DAY;
-    const releasedAt = quiet
-      ? Math.min(now - HOUR, (lastFollowUpAt ?? assignedAt) + 30 * DAY)
-      : lastFollowUpAt + Math.floor((now - lastFollowUpAt) / 2);
     history(seed, customerId, {
       from: firstOwner,
       to: null,
@@ -525,7 +559,9 @@ function seedCustomer(seed: Seed, isPublic: boolean): void {
       toPool: 'public',
       actorType: quiet ? 'rule' : 'user',
       actorId: quiet ? null : firstOwner,
-      reason: quiet ? RELEASE_REASONS.rule : RELEASE_REASONS.user,
+      reason: quiet ? RELEASE_REASONS.rule(quietDays) : RELEASE_REASONS.user,
+      action: quiet ? 'recycle' : 'release',
+      poolId: seed.pools.eastChina,
       at: releasedAt,
     });
   } else if (owner !== null) {
@@ -589,6 +625,11 @@ function seedLead(seed: Seed): void {
     kind: 'lead',
     lead_status: leadStatus,
     converted_at: null,
+    pool_id: null,
+    locked: false,
+    entered_pool_at: null,
+    previous_owner_id: null,
+    deregistered_at: null,
     attrs: seed.attrs.lead(),
     template_version_id: seed.versionOf.lead,
     created_at: createdAt,
@@ -604,6 +645,8 @@ function seedLead(seed: Seed): void {
     actorType: 'user',
     actorId: owner,
     reason: INITIAL_ASSIGNMENT,
+    action: 'create',
+    poolId: null,
     at: createdAt,
   });
   seed.privateOf.get(owner)?.leads.push(id);
@@ -662,6 +705,117 @@ function seedTasks(seed: Seed, rep: string): void {
 }
 
 /**
+ * How many of each rep's private records may be due to recycle (or inside the warning window) when the
+ * seed is done: a handful, so the job's first run moves a few and the countdowns show on a few.
+ */
+const RECYCLING_QUOTA = {
+  customer: { due: 3, warned: 5 },
+  lead: { due: 1, warned: 2 },
+} as const;
+
+/** Facts of a seeded record for `recycleDue` (shared/pools/rules.ts), from the rows seeded so far. */
+function recycleFacts(row: Rows[number], opportunities: Rows): RecycleFacts {
+  const claimedAt = row.claimed_at as number | null;
+  const since = (at: unknown) => typeof at === 'number' && claimedAt !== null && at >= claimedAt;
+  const earliest = (values: unknown[]) => {
+    const times = values.filter(since) as number[];
+    return times.length > 0 ? Math.min(...times) : null;
+  };
+  const open = opportunities.filter((o) => o.status === 'open');
+  const stageOrder = (key: unknown) => DEFAULT_SETTINGS.stages.findIndex((s) => s.key === key);
+  return {
+    level: row.level as CustomerLevel | null,
+    status: row.status as RecycleFacts['status'],
+    claimedAt,
+    lastFollowUpAt: row.last_follow_up_at as number | null,
+    lastDealAt: row.last_deal_at as number | null,
+    locked: row.locked === true,
+    deregisteredAt: row.deregistered_at as number | null,
+    firstOpportunityAfterClaimAt: earliest(opportunities.map((o) => o.created_at)),
+    firstWinAfterClaimAt: earliest(opportunities.filter((o) => o.status === 'won').map((o) => o.closed_at)),
+    maxOpenStageOrder: open.length > 0 ? Math.max(...open.map((o) => stageOrder(o.stage_key))) : null,
+  };
+}
+
+/**
+ * The seed's last pass: with the pools' rules, a dormant stretch that the data spreads over 120 days
+ * (and customers without any follow-up) would leave a fifth of each rep's customers due at once. In an
+ * org where the rules had been running, reps keep the customers they want by following them up: so
+ * beyond RECYCLING_QUOTA, each record the no-follow-up rule would take (or warn about) gets one more
+ * follow-up by its owner in the last 40 days. New leads have no follow-ups by definition and are left
+ * as they are (the 60-day lead rule leaves few). Returns how many records were followed up.
+ */
+function keepFewRecycling(seed: Seed, pools: readonly PoolRow[], teamOf: ReadonlyMap<string, string | null>) {
+  const { rp, now, tables } = seed;
+  const group = (rows: Rows) => {
+    const by = new Map<unknown, Rows>();
+    for (const row of rows) by.set(row.customer_id, [...(by.get(row.customer_id) ?? []), row]);
+    return by;
+  };
+  const opportunitiesOf = group(tables.opportunities);
+  const contactsOf = group(tables.contacts);
+  const kept = new Map<string, number>();
+  let followedUp = 0;
+  for (const row of tables.customers) {
+    if (row.pool_state !== 'private') continue;
+    const owner = String(row.owner_id);
+    const kind = row.kind as 'customer' | 'lead';
+    const pool = poolForCustomer(pools, { kind, poolId: null }, teamOf.get(owner) ?? null);
+    if (!pool) continue;
+    const stage = pool.recycle.exemptions.openOpportunityFromStage;
+    const exemptStage = stage === null ? null : DEFAULT_SETTINGS.stages.findIndex((s) => s.key === stage);
+    const verdict = recycleDue(
+      pool.recycle,
+      recycleFacts(row, opportunitiesOf.get(row.id) ?? []),
+      exemptStage,
+    );
+    if (verdict.exempt || verdict.dueAt === null) continue;
+    if (verdict.dueAt > now + pool.recycle.warnDays * DAY_MS) continue;
+    const bucket = verdict.dueAt <= now ? 'due' : 'warned';
+    const key = `${owner}:${kind}:${bucket}`;
+    if ((kept.get(key) ?? 0) < RECYCLING_QUOTA[kind][bucket]) {
+      kept.set(key, (kept.get(key) ?? 0) + 1);
+      continue;
+    }
+    if (verdict.rule !== 'noFollowUp' || row.lead_status === 'new') continue;
+    const type = rp.pick(FOLLOW_UP_TYPES_SEEDED);
+    const day = now - rp.int(1, 40) * DAY;
+    const occurredAt = Math.min(
+      now - 60_000,
+      day - (day % DAY) + rp.int(1, 10) * HOUR + rp.int(0, 59) * 60_000,
+    );
+    const contact = rp.pick(contactsOf.get(row.id) ?? [{ id: null, name: null }]);
+    const createdAt = Math.min(now, occurredAt + rp.int(5, 180) * 60_000);
+    tables.follow_ups.push({
+      id: rp.id(occurredAt),
+      org_id: seed.orgId,
+      customer_id: row.id,
+      contact_id: contact.id ?? null,
+      opportunity_id: null,
+      author_id: owner,
+      type,
+      content: rp
+        .pick(kind === 'lead' ? LEAD_NOTES : FOLLOW_UP_NOTES[type])
+        .replace('{c}', typeof contact.name === 'string' ? contact.name : '对方负责人')
+        .replace('{p}', rp.pick(PRODUCTS)),
+      outcome: rp.pick(OUTCOMES),
+      occurred_at: occurredAt,
+      next_follow_up_at: null,
+      attrs: seed.attrs.followUp(),
+      template_version_id: seed.versionOf.followUp,
+      created_at: createdAt,
+      updated_at: createdAt,
+      version: 1,
+      deleted_at: null,
+    });
+    row.last_follow_up_at = Math.max(Number(row.last_follow_up_at ?? 0), occurredAt);
+    row.updated_at = Math.max(Number(row.updated_at), occurredAt);
+    followedUp++;
+  }
+  return followedUp;
+}
+
+/**
  * Seeds the demo org (the brief's demo data): teams 销售部 › 华东一组/华东二组, users admin, wangfang
  * (manager of 华东一组), zhangwei and lina (reps of 华东一组), the org's default settings and its business
  * profiles (demoTemplates.ts: option lists, field library, a published template per entity);
@@ -714,8 +868,16 @@ export async function seedDemo(
   const versionFor = (entity: string, category: string | null = null) =>
     profiles.versions.find((v) => v.entity === entity && v.category === category)?.id ?? '';
 
+  const rp = createRandom(SEED + 2);
+  const poolIds: DemoPoolIds = {
+    eastChina: rp.id(yearAgo),
+    southChina: rp.id(yearAgo + 1),
+    leads: rp.id(yearAgo + 2),
+  };
   const seed: Seed = {
     r,
+    rp,
+    pools: poolIds,
     now,
     orgId,
     reps,
@@ -750,6 +912,19 @@ export async function seedDemo(
   const leadCount = Math.round(customerCount * 0.06);
   for (let i = 0; i < leadCount; i++) seedLead(seed);
   for (const rep of reps) seedTasks(seed, rep);
+  const pools = demoPools({
+    orgId,
+    ids: poolIds,
+    teamIds: [eastOne, eastTwo],
+    managerId: userIds.wangfang,
+    customers: customerCount,
+    leads: leadCount,
+    reps: reps.length,
+    createdAt: yearAgo,
+    version,
+  });
+  const teamOf = new Map(people.map((p) => [userIds[p.key], p.teamId]));
+  const keptAlive = keepFewRecycling(seed, pools, teamOf);
 
   const { tables } = seed;
   await db.transaction(async (tx) => {
@@ -803,6 +978,29 @@ export async function seedDemo(
     ]);
     await bulkInsert(tx, 'templates', profiles.templates);
     await insertVersions(tx, profiles.versions);
+    await bulkInsert(
+      tx,
+      'pools',
+      pools.map((p) => ({
+        id: p.id,
+        org_id: p.orgId,
+        kind: p.kind,
+        name_zh: p.nameZh,
+        name_en: p.nameEn,
+        team_ids: p.teamIds,
+        admin_ids: p.adminIds,
+        is_default: p.isDefault,
+        active: p.active,
+        recycle: p.recycle,
+        claim: p.claim,
+        assign: p.assign,
+        created_at: p.createdAt,
+        updated_at: p.updatedAt,
+        version,
+      })),
+    );
+    // The key the demo ERP sends activity events with (docs/pools.md "Reactivation").
+    await seedDemoApiKey(tx, orgId, yearAgo);
     // Parents before children: foreign keys are checked per statement.
     for (const table of [
       'customers',
@@ -831,5 +1029,7 @@ export async function seedDemo(
     leads: ofKind('lead').length,
     opportunities: tables.opportunities.length,
     tasks: tables.tasks.length,
+    pools: poolIds,
+    keptAlive,
   };
 }

@@ -386,6 +386,6 @@ export const LEAD_NOTES = [
 
 /** Why a customer went back to the public sea: by a recycle rule, or released by its rep. */
 export const RELEASE_REASONS = {
-  rule: '连续 30 天未跟进，自动回收公海',
+  rule: (days: number) => `连续 ${days} 天未跟进，自动回收公海`,
   user: '客户暂无采购计划，释放至公海',
 } as const;

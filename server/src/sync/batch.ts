@@ -182,6 +182,10 @@ function applyInMemory(
       continue;
     }
     if (effect.kind === 'move') {
+      // A claim, an assignment or a release needs the database: the pool's claim rules count the
+      // claimant's customers and claims, a release resolves its pool. The slow path decides them
+      // (effects.ts applyMove); only a transfer between owners is decided here.
+      if (effect.action !== 'transfer') throw new NeedsSlowPath(`a ${effect.action} move`);
       const k = key('customers', effect.customerId);
       const existing = current(k);
       if (!existing) throw new NeedsSlowPath(`a mutator moved ${k} without reading it`);
@@ -199,6 +203,8 @@ function applyInMemory(
         actor_type: 'user',
         actor_id: stamp.userId,
         reason: effect.reason,
+        action: effect.action,
+        pool_id: null,
         at: stamp.now,
         version: stamp.version,
       });

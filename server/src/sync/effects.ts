@@ -4,7 +4,10 @@ import type { SyncedTable } from '../../../shared/domain/rows';
 import type { UniqueCustomerField } from '../../../shared/domain/uniqueness';
 import { newId } from '../../../shared/ids';
 import type { ConflictEffect, Effect, MoveEffect, ReadSpec } from '../../../shared/mutations';
-import { pgConstraint, pgErrorCode, type DbRow, type ServerTx } from '../db/database';
+import { poolForCustomer } from '../../../shared/pools/resolve';
+import type { PoolKind, PoolRow } from '../../../shared/pools/schema';
+import { pgConstraint, pgErrorCode, type DbRow, type ServerTx, type SqlRunner } from '../db/database';
+import { checkClaim, claimPoolOf, loadPools } from '../pools/claim';
 import {
   CONFIG_TABLES,
   derivedColumns,
@@ -68,7 +71,9 @@ export async function readForUpdate(tx: ServerTx, spec: ReadSpec, orgId: string)
 /**
  * Keys an update may never write: identity, the server-assigned version, and ownership (SPEC §5.6:
  * owner and pool change only through a `move`, which also writes ownership history — without that
- * history row the pull would not take the customer off the old owner's devices).
+ * history row the pull would not take the customer off the old owner's devices). The pool columns a
+ * move sets (which pool, since when, who had it) are the move's alone too; `locked` (lockCustomer) and
+ * `deregisteredAt` (updateCustomer, with the status) are ordinary updates.
  */
 export const PROTECTED_KEYS: ReadonlySet<string> = new Set([
   'id',
@@ -77,6 +82,9 @@ export const PROTECTED_KEYS: ReadonlySet<string> = new Set([
   'ownerId',
   'poolState',
   'claimedAt',
+  'poolId',
+  'enteredPoolAt',
+  'previousOwnerId',
 ]);
 
 function assignments(
@@ -117,47 +125,113 @@ export const FOLLOWS_OWNER: readonly { table: SyncedTable; key: string; column: 
   { table: 'tasks', key: 'assigneeId', column: 'assignee_id' },
 ];
 
+/** The customer a move starts from, locked for the rest of the push. */
+type MovedCustomer = {
+  id: string;
+  kind: PoolKind;
+  ownerId: string | null;
+  poolState: 'private' | 'public';
+  poolId: string | null;
+  enteredPoolAt: number | null;
+  /** The owner's team (the pool serving it takes a release without a chosen pool). */
+  ownerTeamId: string | null;
+};
+
 /**
- * Moves a customer to a new owner / pool state and records it in ownership history, stamped with the
- * transaction's version (the pull reads that history to take the customer off the old owner's devices and
- * put it, whole, on the new owner's). Into a private sea, its open opportunities and tasks go to the new
- * owner too, set-based and with the same version, so they travel with it. One statement: lock and read
- * the old owner, update, move the open work, insert history.
+ * The public pool a customer goes to (docs/pools.md "Pools"): the one the rep or manager chose, which
+ * must be an active pool of the customer's kind in the org; else the pool poolForCustomer resolves (its
+ * own pool, the first serving its owner's team, the org's default). None at all refuses the release.
+ */
+export async function releasePool(
+  tx: SqlRunner,
+  orgId: string,
+  customer: Pick<MovedCustomer, 'kind' | 'poolId' | 'ownerTeamId'>,
+  chosen: string | null | undefined,
+): Promise<PoolRow> {
+  const pools = await loadPools(tx, orgId, customer.kind);
+  if (chosen !== null && chosen !== undefined) {
+    const pool = pools.find((p) => p.id === chosen && p.active);
+    if (!pool) {
+      const message = `poolId: no active ${customer.kind} pool ${chosen} in your organisation`;
+      throw new AppError('validation', message, { field: 'poolId' });
+    }
+    return pool;
+  }
+  const pool = poolForCustomer(pools, customer, customer.ownerTeamId);
+  if (!pool) {
+    throw new AppError('validation', 'poolId: no public pool to release into', { field: 'poolId' });
+  }
+  return pool;
+}
+
+/**
+ * Moves a customer to a new owner / pool state and records it in ownership history (with the move's
+ * action and pool), stamped with the transaction's version (the pull reads that history to take the
+ * customer off the old owner's devices and put it, whole, on the new owner's).
  *
- * The open work's rows are written without being read first: that cannot deadlock with another push,
- * because every mutation that writes an opportunity or a task reads (locks) its customer first, and this
- * push holds the customer (docs/server.md "Lock order").
+ * - Into the public sea: no owner, no claim time, the pool resolved by `releasePool`, entered now, the
+ *   old owner kept as the previous one (cooldowns and reactivation ask for it).
+ * - Into a private sea: claimed now; the pool stays (for a claim or an assignment, the pool it came
+ *   from, where it returns). A `claim` must pass its pool's claim rules first (pools/claim.ts), checked
+ *   here after the customer's row is locked, so of two concurrent claims the second sees the first.
+ *   The customer's open opportunities and tasks go to the new owner too, set-based and with the same
+ *   version, so they travel with it.
+ *
+ * Two statements: lock and read the customer (and its owner's team); then update it, move the open
+ * work and insert the history in one. The open work's rows are written without being read first: that
+ * cannot deadlock with another push, because every mutation that writes an opportunity or a task reads
+ * (locks) its customer first, and this push holds the customer (docs/server.md "Lock order").
  */
 async function applyMove(tx: ServerTx, effect: MoveEffect, stamp: WriteStamp): Promise<void> {
-  const claimedAt = effect.poolState === 'private' ? stamp.now : null;
+  const [old] = await tx.rows<MovedCustomer>(sql`
+    SELECT c.id, c.kind, c.owner_id AS "ownerId", c.pool_state AS "poolState", c.pool_id AS "poolId",
+      c.entered_pool_at::float8 AS "enteredPoolAt", u.team_id AS "ownerTeamId"
+    FROM customers c LEFT JOIN users u ON u.id = c.owner_id
+    WHERE c.id = ${effect.customerId} AND c.org_id = ${stamp.orgId} AND c.deleted_at IS NULL
+    FOR NO KEY UPDATE OF c`);
+  if (!old) throw new AppError('not_found', 'customerId: no such customer', { field: 'customerId' });
+
+  const toPublic = effect.poolState === 'public';
+  let historyPool: string | null = null;
+  let pool = sql``;
+  if (toPublic) {
+    historyPool = (await releasePool(tx, stamp.orgId, old, effect.poolId)).id;
+    pool = sql`, pool_id = ${historyPool}, entered_pool_at = ${stamp.now}, previous_owner_id = ${old.ownerId}`;
+  } else if (effect.action === 'claim' && effect.ownerId !== null) {
+    const from = await checkClaim(tx, {
+      orgId: stamp.orgId,
+      userId: effect.ownerId,
+      customer: old,
+      now: stamp.now,
+    });
+    historyPool = from?.id ?? old.poolId;
+  } else if (effect.action === 'assign') {
+    historyPool = claimPoolOf(await loadPools(tx, stamp.orgId, old.kind), old)?.id ?? old.poolId;
+  }
+  const claimedAt = toPublic ? null : stamp.now;
   const work =
-    effect.poolState === 'private' && effect.ownerId !== null
+    !toPublic && effect.ownerId !== null
       ? FOLLOWS_OWNER.map(
           ({ table, column }) => sql`, ${sql.raw(`moved_${table}`)} AS (
       UPDATE ${sql.raw(SQL_TABLES[table])} w SET ${sql.raw(column)} = ${effect.ownerId}, updated_at = ${stamp.now},
         version = ${stamp.version}
-      FROM old WHERE w.customer_id = old.id AND w.org_id = ${stamp.orgId} AND w.status = 'open'
+      FROM upd WHERE w.customer_id = upd.id AND w.org_id = ${stamp.orgId} AND w.status = 'open'
         AND w.deleted_at IS NULL AND w.${sql.raw(column)} <> ${effect.ownerId} RETURNING w.id
     )`,
         )
       : [];
-  const moved = await tx.rows(sql`
-    WITH old AS (
-      SELECT id, owner_id, pool_state FROM customers
-      WHERE id = ${effect.customerId} AND org_id = ${stamp.orgId} AND deleted_at IS NULL FOR NO KEY UPDATE
-    ), upd AS (
+  await tx.rows(sql`
+    WITH upd AS (
       UPDATE customers c SET owner_id = ${effect.ownerId}, pool_state = ${effect.poolState},
-        claimed_at = ${claimedAt}, updated_at = ${stamp.now}, version = ${stamp.version}
-      FROM old WHERE c.id = old.id RETURNING c.id
+        claimed_at = ${claimedAt} ${pool}, updated_at = ${stamp.now}, version = ${stamp.version}
+      WHERE c.id = ${old.id} RETURNING c.id
     ) ${sql.join(work, sql``)}
     INSERT INTO ownership_history (id, org_id, customer_id, from_owner_id, to_owner_id, from_pool_state,
-      to_pool_state, actor_type, actor_id, reason, at, version)
-    SELECT ${newId(stamp.now)}, ${stamp.orgId}, old.id, old.owner_id, ${effect.ownerId}, old.pool_state,
-      ${effect.poolState}, 'user', ${stamp.userId}, ${effect.reason}, ${stamp.now}, ${stamp.version}
-    FROM old JOIN upd ON upd.id = old.id RETURNING customer_id`);
-  if (moved.length === 0) {
-    throw new AppError('not_found', 'customerId: no such customer', { field: 'customerId' });
-  }
+      to_pool_state, actor_type, actor_id, reason, action, pool_id, at, version)
+    SELECT ${newId(stamp.now)}, ${stamp.orgId}, upd.id, ${old.ownerId}, ${effect.ownerId}, ${old.poolState},
+      ${effect.poolState}, 'user', ${stamp.userId}, ${effect.reason}, ${effect.action}, ${historyPool},
+      ${stamp.now}, ${stamp.version}
+    FROM upd`);
 }
 
 /** Records the losing side of a same-field edit for the pushing device (delivered by its next pull). */

@@ -7,6 +7,7 @@ import {
   getMutation,
   isMutationName,
   PROTOCOL_3_MUTATIONS,
+  PROTOCOL_4_MUTATIONS,
   type MutationDef,
   type MutationName,
   type ReadSpec,
@@ -15,16 +16,18 @@ import {
 
 /**
  * The first protocol a mutation exists in: PROTOCOL_3_MUTATIONS are the ones protocol 3 had (protocol 2
- * is refused as a whole, with 426); the others came with protocol 4.
+ * is refused as a whole, with 426); PROTOCOL_4_MUTATIONS add updateContact; the pool operations
+ * (release, assign, lock) came with protocol 5.
  */
 function sinceProtocol(name: MutationName): number {
-  return PROTOCOL_3_MUTATIONS.has(name) ? 3 : 4;
+  if (PROTOCOL_3_MUTATIONS.has(name)) return 3;
+  return PROTOCOL_4_MUTATIONS.has(name) ? 4 : 5;
 }
 
 /**
  * The mutator a device may run under its protocol: an unknown name is a `bad_request`; a mutation newer
- * than the device's protocol (a protocol-3 app cannot have made one — an app downgraded over a
- * protocol-4 outbox can) is refused as `upgrade_required`, so its author is told to update.
+ * than the device's protocol (an older app cannot have made one — an app downgraded over a newer
+ * outbox can) is refused as `upgrade_required`, so its author is told to update.
  */
 export function resolveMutation(name: string, protocolVersion: number): MutationDef<string, unknown, Reads> {
   if (!isMutationName(name)) {

@@ -1,7 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError, parseOrThrow, type AppErrorData } from '../../../shared/errors';
-import { PROTOCOL_3_TABLES, SYNCED_TABLES, TABLE_SCOPE, type SyncedTable } from '../../../shared/domain/rows';
+import {
+  PROTOCOL_3_TABLES,
+  PROTOCOL_4_TABLES,
+  SYNCED_TABLES,
+  TABLE_SCOPE,
+  type SyncedTable,
+} from '../../../shared/domain/rows';
 import { getMutation, isMutationName } from '../../../shared/mutations';
 import {
   pullRequestSchema,
@@ -21,20 +27,24 @@ export const DEFAULT_PULL_LIMIT = 5000;
 
 /**
  * The tables a device of each protocol is sent, in pull order (parents first), and the id of that list
- * carried in the cursor (`l`). Protocol 3's list is exactly what servers sent before protocol 4 existed,
- * in the same order, so a protocol-3 device continues its cursors across the server's upgrade. (List 2,
- * and a cursor without `l`, come from protocol-2 servers and devices: no device served today holds one
- * that could continue, so such a cursor restarts a full pull.)
+ * carried in the cursor (`l`). Each list is exactly what servers sent before the next protocol existed,
+ * in the same order, so a device continues its cursors across the server's upgrade: protocol 3's list
+ * has no catalogs and template versions, protocol 4's no pools. (List 2, and a cursor without `l`, come
+ * from protocol-2 servers and devices: no device served today holds one that could continue, so such a
+ * cursor restarts a full pull.)
  */
-type TableList = { id: 3 | 4; tables: readonly SyncedTable[] };
-const TABLE_LISTS: Record<3 | 4, TableList> = {
+type TableListId = 3 | 4 | 5;
+type TableList = { id: TableListId; tables: readonly SyncedTable[] };
+const TABLE_LISTS: Record<TableListId, TableList> = {
   3: { id: 3, tables: PROTOCOL_3_TABLES },
-  4: { id: 4, tables: SYNCED_TABLES },
+  4: { id: 4, tables: PROTOCOL_4_TABLES },
+  5: { id: 5, tables: SYNCED_TABLES },
 };
 
 /** The table list a device speaking `protocolVersion` is served. */
 export function tableListFor(protocolVersion: number): TableList {
-  return protocolVersion >= 4 ? TABLE_LISTS[4] : TABLE_LISTS[3];
+  if (protocolVersion >= 5) return TABLE_LISTS[5];
+  return protocolVersion === 4 ? TABLE_LISTS[4] : TABLE_LISTS[3];
 }
 
 /**
@@ -50,7 +60,7 @@ const cursorSchema = z
     u: z.uuid(),
     v: z.int().nonnegative(),
     m: z.int().nonnegative(),
-    l: z.union([z.literal(2), z.literal(3), z.literal(4)]).optional(),
+    l: z.union([z.literal(2), z.literal(3), z.literal(4), z.literal(5)]).optional(),
     p: z
       .object({
         b: z.int().nonnegative().nullable(),
@@ -377,8 +387,8 @@ async function readPage(
   // mutations this database never processed), restarts with a full pull rather than looping on an error
   // (electric-sql #1552). The device keeps its outbox across the `clear` (docs/sync-protocol.md "Reset").
   // A cursor issued for another table list restarts too: `p.t` indexes that list, and a device that
-  // moves from protocol 3 to 4 has none of the rows of the new tables and columns, whatever its version
-  // (docs/server.md "Protocol 4 next to protocol 3"). A full round's cursor inside a child table without `p.c` (issued
+  // moves from protocol 3 to 4 (or 4 to 5) has none of the rows of the new tables and none of the new
+  // columns of the rows it holds, whatever its version (docs/server.md "Protocol 5 next to 4 and 3"). A full round's cursor inside a child table without `p.c` (issued
   // before children were paged by customer) cannot be continued in that order: it restarts as well.
   const sameList = (cursor?.l ?? 2) === list.id;
   const cursorTable = cursor?.p === undefined ? undefined : list.tables[cursor.p.t];
