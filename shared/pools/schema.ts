@@ -50,6 +50,8 @@ export const savePoolResponse = z.object({ id });
  */
 export const recycleRunResponse = z.object({
   dryRun: z.boolean(),
+  /** Another server instance was running the job for this org: nothing was done (run it again later). */
+  skipped: z.boolean().optional(),
   /** The server clock the run used. */
   now: ms,
   moved: z.int().nonnegative(),

@@ -76,6 +76,7 @@ export function createAccount(opts: AccountOptions): Account {
       transport,
       emit: opts.emit,
       now: opts.now,
+      user: { id: session.user.id, orgId: session.user.orgId },
       ...(opts.syncIntervalMs !== undefined ? { syncIntervalMs: opts.syncIntervalMs } : {}),
       ...(opts.maxBackoffMs !== undefined ? { maxBackoffMs: opts.maxBackoffMs } : {}),
       ...(opts.pokes !== undefined ? { pokes: opts.pokes } : {}),

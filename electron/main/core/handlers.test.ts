@@ -199,6 +199,8 @@ describe('the working day on the device (handlers over SQLite)', () => {
       actorType: 'user',
       actorId: manager.id,
       reason: '区域调整',
+      action: 'transfer',
+      poolId: null,
       at: NOW - 2 * DAY,
       version: 1,
       ...overrides,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ApiHandlers } from '../../../shared/api/contract';
 import type { DuplicateMatch } from '../../../shared/domain/uniqueness';
+import { recycleRunResponse, savePoolResponse } from '../../../shared/pools/schema';
 import { AppError } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
 import type { DuplicateCheckRequest } from '../../../shared/sync/protocol';
@@ -14,7 +15,10 @@ import type { Account, Workspace } from './account';
 import { getCustomerDetail, listCustomers, listLeads } from './db/customers';
 import { assertNoLocalDuplicate, findLocalDuplicates, type UniqueValues } from './db/duplicates';
 import { listInbox } from './db/inbox';
+import { dismissNotices, listNotices } from './db/notices';
 import { pendingRowIds } from './db/outbox';
+import { listPools } from './db/pools';
+import { recycleContext } from './db/recycle';
 import { getRow } from './db/rows';
 import { getSettings } from './db/settings';
 import { currentTemplateVersions, getCatalog } from './db/templates';
@@ -30,6 +34,10 @@ export type HandlerDeps = {
   /** Tells the renderer which tables changed. */
   changed: (tables: Iterable<string>) => void;
 };
+
+/** What browsing the public sea without the server says (devices hold no public customers). */
+export const PUBLIC_SEA_OFFLINE =
+  'The public sea is browsed online: this device cannot reach the sync server now. Your private sea works offline as usual.';
 
 /** How long the online duplicate check may take before the form goes on with the local answer alone. */
 export const ONLINE_DUPLICATE_CHECK_TIMEOUT_MS = 1500;
@@ -127,13 +135,20 @@ export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandl
       await account.logout();
       return { ok: true } as const;
     },
-    'customers.list': (input) =>
-      listCustomers(account.require().db, { ...input, dueBefore: endOfLocalDay(now()) }),
+    'customers.list': (input) => {
+      const ws = account.require();
+      return listCustomers(
+        ws.db,
+        { ...input, dueBefore: endOfLocalDay(now()) },
+        { recycle: recycleContext(ws.db, ws.user.orgId) },
+      );
+    },
     'customers.get': ({ id }) => {
       const ws = account.require();
       const detail = getCustomerDetail(ws.db, id, {
         userId: ws.user.id,
         settings: getSettings(ws.db, ws.user.orgId),
+        recycle: recycleContext(ws.db, ws.user.orgId),
       });
       if (!detail) throw new AppError('not_found', `id: no customer ${id} on this device`, { field: 'id' });
       return detail;
@@ -183,6 +198,36 @@ export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandl
       write(account.require(), 'claimCustomer', input);
       return { ok: true } as const;
     },
+    // Applied here at once: the customer leaves my lists and Today (its row waits as `public` until the
+    // server's answer removes it, or a refusal puts it back).
+    'customers.release': (input) => {
+      write(account.require(), 'releaseCustomer', input);
+      return { ok: true } as const;
+    },
+    'customers.lock': (input) => {
+      write(account.require(), 'lockCustomer', input);
+      return { ok: true } as const;
+    },
+    // A server operation like a claim: the public-sea customer is not on this device.
+    'customers.assign': (input) => {
+      write(account.require(), 'assignCustomer', input);
+      return { ok: true } as const;
+    },
+    'publicSea.list': async (query) => {
+      const ws = account.require();
+      const search = ws.transport.searchPublicSea;
+      if (!search) throw new AppError('offline', PUBLIC_SEA_OFFLINE);
+      try {
+        return await search(query);
+      } catch (err) {
+        // No answer at all: say what the user can do about it rather than which URL failed.
+        if (err instanceof AppError && err.code === 'offline') {
+          throw new AppError('offline', PUBLIC_SEA_OFFLINE);
+        }
+        throw err;
+      }
+    },
+    'pools.list': () => listPools(account.require().db),
     'leads.list': (input) => listLeads(account.require().db, input),
     'leads.create': (input) => {
       const ws = account.require();
@@ -272,6 +317,7 @@ export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandl
         now: now(),
         settings: getSettings(ws.db, ws.user.orgId),
         pending: pendingRowIds(ws.db),
+        recycle: recycleContext(ws.db, ws.user.orgId),
       });
     },
     'settings.get': () => {
@@ -311,6 +357,17 @@ export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandl
       admin('PUT', `/admin/option-lists/${segment(list.key)}`, list, adminOkResponse, { write: true }),
     'admin.fields.save': (field) =>
       admin('PUT', `/admin/fields/${segment(field.key)}`, field, adminOkResponse, { write: true }),
+    // Pools change what every device holds (rules, countdowns): the device syncs before answering.
+    'admin.pools.save': (pool) => admin('POST', '/admin/pools', pool, savePoolResponse, { write: true }),
+    // A dry run changes nothing; a real one moves customers, which the sync brings (or removes) here.
+    'admin.pools.run': (req) =>
+      admin('POST', '/admin/pools/run', req, recycleRunResponse, { write: !req.dryRun }),
+    'notices.list': () => listNotices(account.require().db),
+    'notices.dismiss': ({ ids }) => {
+      const ws = account.require();
+      if (dismissNotices(ws.db, ids, now()) > 0) changed(['notices']);
+      return { ok: true } as const;
+    },
     'users.list': () => listUsers(account.require().db),
     'inbox.list': () => listInbox(account.require().db),
     'inbox.resolve': ({ id, action }) => {

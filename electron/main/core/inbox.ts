@@ -5,7 +5,14 @@ import { newId } from '../../../shared/ids';
 import { duplicateHolderSchema } from '../../../shared/domain/uniqueness';
 import type { SessionUser } from '../../../shared/sync/protocol';
 import type { TemplateEntity } from '../../../shared/templates/schema';
-import { deleteInboxEntry, getConflict, getRejection, parseInboxId, type StoredConflict } from './db/inbox';
+import {
+  deleteInboxEntry,
+  getConflict,
+  getRejection,
+  mutationCustomerId,
+  parseInboxId,
+  type StoredConflict,
+} from './db/inbox';
 import { getRow } from './db/rows';
 import { templateFor } from './db/templates';
 import { mutate } from './mutate';
@@ -228,6 +235,55 @@ function claimableCustomer(error: {
 /** The reason a claim made from the inbox records in ownership history. */
 export const CLAIM_AT_CAPTURE_REASON = 'duplicate at capture';
 
+/** The reason of a claim made to re-apply refused edits ("claim it back and re-apply"). */
+export const CLAIM_TO_REAPPLY_REASON = 'claimed back to re-apply offline edits';
+
+/**
+ * Work on a customer that the user may want back after it left their private sea (recycled or moved
+ * while they were offline): edits of it and of its records, and new records under it. Not the moves
+ * themselves (a claim, release, transfer, assignment, lock), captures, nor settings.
+ */
+const REAPPLY_AFTER_CLAIM = new Set([
+  'updateCustomer',
+  'convertLead',
+  'logFollowUp',
+  'updateFollowUp',
+  'deleteFollowUp',
+  'addContact',
+  'updateContact',
+  'createOpportunity',
+  'updateOpportunity',
+  'moveOpportunityStage',
+  'createTask',
+  'cancelTask',
+]);
+
+/**
+ * The customer a refused edit can be claimed back for, or null: the edit is work on one customer, the
+ * server refused it as not found or forbidden (what it answers for a customer outside the user's private
+ * sea), and the customer is no longer in the private sea here — gone from the device, released from it,
+ * or said by the refusal to be public (the renderer's inbox offers the action by the same reading,
+ * renderer/src/modules/sync/utils/inboxView.ts). Whether it really waits in the public sea, and may be claimed by this user now, the server judges
+ * when the claim arrives.
+ */
+export function reclaimableCustomer(
+  db: Database.Database,
+  rejection: {
+    name: string;
+    args: unknown;
+    error: { code: string; params?: Record<string, unknown> | undefined };
+  },
+): string | null {
+  if (!REAPPLY_AFTER_CLAIM.has(rejection.name)) return null;
+  if (rejection.error.code !== 'not_found' && rejection.error.code !== 'forbidden') return null;
+  const customerId = mutationCustomerId(rejection.name, rejection.args);
+  if (!customerId) return null;
+  const local = getRow(db, 'customers', customerId);
+  // The server may say where it is (`params.poolState`), as the renderer's inbox reads it too.
+  const inSea = local?.poolState === 'public' || rejection.error.params?.poolState === 'public';
+  return !local || inSea ? customerId : null;
+}
+
 /**
  * Carries out the user's decision on an inbox entry, in one transaction with the mutation it issues:
  * - conflict, applyMine: a new edit of that field with the user's value (`reapplyConflict`: customers,
@@ -236,6 +292,8 @@ export const CLAIM_AT_CAPTURE_REASON = 'duplicate at capture';
  *   whose id is taken gets a new id; an update is based on the current values);
  * - rejection, claim: a create refused as a duplicate of a public-sea customer (`params.holder` public,
  *   with its `customerId`) becomes a `claimCustomer` of that customer instead, and the entry goes;
+ * - rejection, claimAndReapply: work refused because its customer left the private sea meanwhile
+ *   (`reclaimableCustomer`) becomes a `claimCustomer` of it followed by the same mutation again;
  * - keepTheirs / discard: the entry goes, the server's state stands.
  * Returns the tables the issued mutation wrote (empty when none). A mutation refused here (the customer
  * is no longer on this device) throws, and the entry stays.
@@ -265,6 +323,23 @@ export function resolveInboxEntry(
         );
       }
       mutate(db, user, 'claimCustomer', { customerId, reason: CLAIM_AT_CAPTURE_REASON }, now);
+      issued = true;
+    } else if (action === 'claimAndReapply') {
+      const customerId = rejection ? reclaimableCustomer(db, rejection) : null;
+      if (!rejection || !customerId) {
+        throw new AppError(
+          'validation',
+          'action: only work refused because its customer left your private sea can be claimed back and re-applied',
+          { field: 'action' },
+        );
+      }
+      // The claim first, then the edit with the values the user typed: the server applies them in this
+      // order, so the edit finds the customer in the user's private sea — or, if the claim is refused (a
+      // limit, a cooldown, someone was faster), is refused too and comes back here with the reason. The
+      // edit cannot run on the device until the customer is back: it is validated and queued only.
+      mutate(db, user, 'claimCustomer', { customerId, reason: CLAIM_TO_REAPPLY_REASON }, now);
+      const args = retryArgs(db, rejection.name, rejection.args, idTaken(rejection.error), now);
+      mutate(db, user, rejection.name, args, now, { queueOnly: true });
       issued = true;
     } else if (action === 'applyMine' && conflict) {
       const { name, args } = reapplyConflict(db, conflict);

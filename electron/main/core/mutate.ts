@@ -33,6 +33,13 @@ export function mutate(
   name: string,
   rawArgs: unknown,
   now: number,
+  opts: {
+    /**
+     * Validate and queue only, like a `serverOnly` mutation: for an edit re-applied after a claim of
+     * its customer, which is not on the device until the server has accepted the claim (inbox.ts).
+     */
+    queueOnly?: boolean;
+  } = {},
 ): MutationOutcome {
   if (!isMutationName(name))
     throw new AppError('bad_request', `name: unknown mutation ${name}`, { field: 'name' });
@@ -48,7 +55,7 @@ export function mutate(
       canSeeOwner: () => true,
       ...localUsers(db),
     };
-    if (def.serverOnly) {
+    if (def.serverOnly || opts.queueOnly) {
       return { seq: appendOutbox(db, { name, args, effects: [], createdAt: now }), tables: new Set() };
     }
     const loaded: Record<string, unknown> = {};

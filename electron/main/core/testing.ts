@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { CustomerRow, RowOf, SyncedTable, UserRow } from '../../../shared/domain/rows';
 import { SYNCED_TABLES } from '../../../shared/domain/rows';
 import { newId } from '../../../shared/ids';
+import { claimPolicySchema, recyclePolicySchema } from '../../../shared/pools/rules';
+import type { PoolRow } from '../../../shared/pools/schema';
 import {
   fieldDefSchema,
   optionListSchema,
@@ -65,12 +67,48 @@ export function testCustomer(overrides: Partial<CustomerRow> = {}): CustomerRow 
     kind: 'customer',
     leadStatus: null,
     convertedAt: null,
+    poolId: null,
+    locked: false,
+    enteredPoolAt: null,
+    previousOwnerId: null,
+    deregisteredAt: null,
     attrs: {},
     templateVersionId: null,
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000,
     version: 1,
     ...overrides,
+  };
+}
+
+/**
+ * A public pool as an admin would save it (shared/pools/schema.ts), serving no team and the org's default
+ * for customers unless told otherwise; by default one rule, no follow-up for 30 days, warned 3 days ahead.
+ */
+export function testPool(
+  overrides: Partial<Omit<PoolRow, 'recycle' | 'claim'>> & {
+    recycle?: Parameters<typeof recyclePolicySchema.parse>[0];
+    claim?: Parameters<typeof claimPolicySchema.parse>[0];
+  } = {},
+): PoolRow {
+  const { recycle, claim, ...rest } = overrides;
+  return {
+    id: newId(),
+    orgId: TEST_ORG_ID,
+    kind: 'customer',
+    nameZh: '华东公海',
+    nameEn: 'East China pool',
+    teamIds: [],
+    adminIds: [],
+    isDefault: true,
+    active: true,
+    assign: 'previousOwnerThenLeastLoaded',
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    version: 1,
+    ...rest,
+    recycle: recyclePolicySchema.parse(recycle ?? { rules: [{ kind: 'noFollowUp', days: 30 }], warnDays: 3 }),
+    claim: claimPolicySchema.parse(claim ?? {}),
   };
 }
 

@@ -93,9 +93,12 @@ describe('customers repository', () => {
         'updatedAt',
         'dueTasks',
         'attrs',
+        'locked',
+        'recycle',
       ].sort(),
     );
     expect(first.attrs).toEqual({});
+    expect(first).toMatchObject({ locked: false, recycle: null });
   });
 
   it('searches a substring of name, short name or phone, with LIKE wildcards taken literally', () => {

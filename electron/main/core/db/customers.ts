@@ -24,6 +24,7 @@ import {
   type SearchScope,
 } from './localIndex';
 import { pendingRowIds } from './outbox';
+import { countdowns, type RecycleContext } from './recycle';
 import { fromDbRow, getRow, listRowsBy, selectListOf, sqlColumnName } from './rows';
 import { statement } from './statements';
 import { listTaskItems } from './work';
@@ -243,7 +244,7 @@ function listPage<T>(
 const CUSTOMER_LIST_COLUMNS = `c."id" AS "id", c."name" AS "name", c."short_name" AS "shortName",
   c."industry" AS "industry", c."region" AS "region", c."phone" AS "phone", c."level" AS "level",
   c."status" AS "status", c."owner_id" AS "ownerId", u."display_name" AS "ownerName",
-  c."last_follow_up_at" AS "lastFollowUpAt", c."updated_at" AS "updatedAt",
+  c."last_follow_up_at" AS "lastFollowUpAt", c."updated_at" AS "updatedAt", c."locked" AS "locked",
   (SELECT count(*) FROM "tasks" t
     WHERE t."customer_id" = c."id" AND t."status" = 'open' AND t."due_at" < @dueBefore) AS "dueTasks"`;
 
@@ -267,21 +268,43 @@ function pickAttrs(json: string, keys: readonly string[]): Record<string, unknow
  * a bound parameter; the sort column comes from the contract's closed list and is mapped to its SQL name
  * here.
  */
+/**
+ * Customers of a kind this device released and that wait, as `public`, for the server's answer to remove
+ * them (through the partial `customers_public_idx`: nearly always none).
+ */
+function countReleased(db: Database.Database, kind: CustomerKind): number {
+  return statement(db, `SELECT count(*) FROM "customers" WHERE "pool_state" = 'public' AND "kind" = ?`)
+    .pluck()
+    .get(kind) as number;
+}
+
 export function listCustomers(
   db: Database.Database,
   q: CustomerListQuery,
+  opts: { recycle?: RecycleContext } = {},
 ): { rows: CustomerListItem[]; total: number } {
   const column = sqlColumnName('customers', q.sort.column);
   if (!column) throw new Error(`customers.${q.sort.column} is not a column`);
   const dir = q.sort.desc ? 'DESC' : 'ASC';
   const owner = q.ownerId;
   const attrColumns = q.attrColumns ?? [];
-  const page = listPage<Omit<CustomerListItem, 'attrs'> & { attrs?: string }>(
+  // A customer released here leaves the lists at once (optimistically): the rare rows still held as
+  // `public` are left out, and the plans that count a whole kind subtract them.
+  const released = countReleased(db, 'customer');
+  const where = [`c."kind" = 'customer'`];
+  if (owner) where.push(`c."owner_id" = @owner`);
+  if (released > 0) where.push(`c."pool_state" = 'private'`);
+  const page = listPage<
+    Omit<CustomerListItem, 'attrs' | 'locked' | 'recycle'> & {
+      attrs?: string;
+      locked: number;
+    }
+  >(
     db,
     {
       columns:
         attrColumns.length > 0 ? `${CUSTOMER_LIST_COLUMNS}, c."attrs" AS "attrs"` : CUSTOMER_LIST_COLUMNS,
-      where: owner ? `c."kind" = 'customer' AND c."owner_id" = @owner` : `c."kind" = 'customer'`,
+      where: where.join(' AND '),
       params: { dueBefore: q.dueBefore ?? 0, ...(owner ? { owner } : {}) },
       orderBy: `c."${column}" ${dir}, c."id" ${dir}`,
       scope: 'customer',
@@ -290,17 +313,17 @@ export function listCustomers(
             (
               statement(
                 db,
-                `SELECT count(*) AS "n" FROM "customers" WHERE "owner_id" = ? AND "kind" = 'customer'`,
+                `SELECT count(*) AS "n" FROM "customers" c WHERE ${where.join(' AND ').replace('@owner', '?')}`,
               ).get(owner) as { n: number }
             ).n
-        : () => countKind(db, 'customer'),
+        : () => countKind(db, 'customer') - released,
       ...(owner
         ? {}
         : {
             estimateBase: () =>
               (statement(db, 'SELECT max("rowid") FROM "customers"').pluck().get() as number | null) ?? 0,
           }),
-      baseIsScope: !owner,
+      baseIsScope: !owner && released === 0,
       kind: 'customer',
       offset: q.offset,
       limit: q.limit,
@@ -308,11 +331,21 @@ export function listCustomers(
     q.query,
     q.attrFilters,
   );
+  // The countdown of the page's rows only (a hundred at most), never of the whole list.
+  const recycle = opts.recycle
+    ? countdowns(
+        db,
+        page.rows.map((r) => r.id),
+        opts.recycle,
+      )
+    : null;
   return {
     total: page.total,
-    rows: page.rows.map(({ attrs, ...row }) => ({
+    rows: page.rows.map(({ attrs, locked, ...row }) => ({
       ...row,
       attrs: attrs === undefined ? {} : pickAttrs(attrs, attrColumns),
+      locked: locked === 1,
+      recycle: recycle?.get(row.id) ?? null,
     })),
   };
 }
@@ -342,21 +375,22 @@ export function listLeads(
         ? `c."lead_status" IS NOT NULL`
         : `c."lead_status" = @status`;
   const params = q.status === 'open' || q.status === 'all' ? {} : { status: q.status };
+  // The partial index over leads is used when the query implies its condition; a lead released here
+  // leaves the list at once.
+  const listed = `c."lead_status" IS NOT NULL AND ${where} AND c."pool_state" = 'private'`;
   return listPage<LeadListItem>(
     db,
     {
       columns: LEAD_LIST_COLUMNS,
-      // The partial index over leads is used when the query implies its condition.
-      where: `c."lead_status" IS NOT NULL AND ${where}`,
+      where: listed,
       params,
       orderBy: `c."created_at" DESC, c."id" DESC`,
       scope: q.status === 'converted' ? 'customer' : q.status === 'all' ? 'any' : 'lead',
       countBase: () =>
         (
-          statement(
-            db,
-            `SELECT count(*) AS "n" FROM "customers" c WHERE c."lead_status" IS NOT NULL AND ${where}`,
-          ).get(params) as { n: number }
+          statement(db, `SELECT count(*) AS "n" FROM "customers" c WHERE ${listed}`).get(params) as {
+            n: number;
+          }
         ).n,
       baseIsScope: false,
       offset: q.offset,
@@ -387,7 +421,7 @@ function userNames(db: Database.Database): (id: string | null) => string | null 
 export function getCustomerDetail(
   db: Database.Database,
   id: string,
-  ctx: { userId: string; settings: SettingsRow },
+  ctx: { userId: string; settings: SettingsRow; recycle?: RecycleContext },
 ): CustomerDetail | undefined {
   const customer = getRow(db, 'customers', id);
   if (!customer) return undefined;
@@ -442,5 +476,6 @@ export function getCustomerDetail(
     stageChanges,
     tasks,
     ownership,
+    recycle: ctx.recycle ? (countdowns(db, [id], ctx.recycle).get(id) ?? null) : null,
   };
 }

@@ -8,7 +8,7 @@ import { replayPendingMutations } from './effects';
 import { getMeta } from './meta';
 import { defaultMigrationsFolder, openClientDatabase } from './open';
 import { allPendingMutations } from './outbox';
-import { clearSyncedTables, getRow, upsertRow } from './rows';
+import { clearSyncedTables, getRow, listRowsBy, upsertRow } from './rows';
 
 /**
  * Migration 0002_working_day (protocol 3) on a device that synced with protocol 2: new tables and
@@ -140,7 +140,15 @@ describe('migration 0003_templates', () => {
     expect(old.prepare(`SELECT name FROM sqlite_master WHERE name = 'catalogs'`).get()).toBeUndefined();
     const rep = testUser();
     const held = testCustomer({ ownerId: rep.id, attrs: { size: 'large' } });
-    const { templateVersionId: _t, ...protocol3Customer } = held;
+    const {
+      templateVersionId: _t,
+      poolId: _p,
+      locked: _l,
+      enteredPoolAt: _e,
+      previousOwnerId: _o,
+      deregisteredAt: _d,
+      ...protocol3Customer
+    } = held;
     old.transaction(() => {
       old
         .prepare(
@@ -212,6 +220,123 @@ describe('migration 0003_templates', () => {
         name: '王强',
         attrs: {},
         templateVersionId: null,
+        version: 0,
+      });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+/**
+ * Migration 0004_pools (protocol 5) on a device that synced with protocol 4: the pools and notices tables,
+ * the pool columns of customers and ownership history (defaults on the rows it holds), the pull cursor
+ * forgotten (the next pull is a full one, which brings the pools and the new columns) while the outbox
+ * stays; a protocol-4 entry's recorded insert (without `locked` and the other pool columns) still replays
+ * after the round's `clear`.
+ */
+describe('migration 0004_pools', () => {
+  const temp = makeTempDir();
+  afterAll(() => temp.remove());
+
+  it('keeps the outbox, forgets the cursor, and replays a protocol-4 insert with the new defaults', () => {
+    const file = join(temp.dir, 'protocol4.db');
+    const old = openClientDatabase(file, { migrationsFolder: migrationsUpTo(temp.dir, '0003_templates') });
+    expect(old.prepare(`SELECT name FROM sqlite_master WHERE name = 'pools'`).get()).toBeUndefined();
+    const rep = testUser();
+    const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const insert = (table: string, row: Record<string, unknown>) => {
+      const columns = Object.keys(row);
+      old
+        .prepare(
+          `INSERT INTO ${table} (${columns.map(snake).join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+        )
+        .run(row);
+    };
+    const {
+      poolId: _p,
+      locked: _l,
+      enteredPoolAt: _e,
+      previousOwnerId: _o,
+      deregisteredAt: _d,
+      ...protocol4Customer
+    } = testCustomer({ ownerId: rep.id });
+    const held = { ...protocol4Customer, attrs: '{}' };
+    // A customer captured offline with protocol 4: its recorded insert has none of the pool columns.
+    const pending = { ...protocol4Customer, id: newId(), name: '苏州新锐光电有限公司', version: 0 };
+    old.transaction(() => {
+      old
+        .prepare(
+          `INSERT INTO users (id, org_id, team_id, username, display_name, role, active, version)
+           VALUES (?, ?, NULL, ?, ?, 'rep', 1, 3)`,
+        )
+        .run(rep.id, rep.orgId, rep.username, rep.displayName);
+      insert('customers', held);
+      insert('customers', { ...pending, attrs: '{}' });
+      insert('ownership_events', {
+        id: newId(),
+        orgId: rep.orgId,
+        customerId: held.id,
+        fromOwnerId: null,
+        toOwnerId: rep.id,
+        fromPoolState: null,
+        toPoolState: 'private',
+        actorType: 'user',
+        actorId: rep.id,
+        reason: null,
+        at: 5,
+        version: 2,
+      });
+      old
+        .prepare('INSERT INTO outbox (seq, name, args, effects, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(
+          4,
+          'createCustomer',
+          JSON.stringify({ id: pending.id, name: pending.name }),
+          JSON.stringify([{ kind: 'insert', table: 'customers', row: pending }]),
+          5,
+        );
+      old.prepare(`INSERT INTO meta (key, value) VALUES ('cursor', '{"l":4}'), ('pull_round', '{}')`).run();
+    })();
+    old.close();
+
+    const db = openClientDatabase(file, { migrationsFolder: defaultMigrationsFolder() });
+    try {
+      expect(getMeta(db, 'cursor')).toBeUndefined();
+      expect(getMeta(db, 'pull_round')).toBeUndefined();
+      expect(allPendingMutations(db).map((m) => [m.seq, m.name])).toEqual([[4, 'createCustomer']]);
+      expect(getRow(db, 'customers', held.id)).toMatchObject({
+        poolId: null,
+        locked: false,
+        enteredPoolAt: null,
+        previousOwnerId: null,
+        deregisteredAt: null,
+      });
+      expect(listRowsBy(db, 'ownershipEvents', 'customerId', held.id, '"at"')).toMatchObject([
+        { action: null, poolId: null, toOwnerId: rep.id },
+      ]);
+      for (const table of ['pools', 'notices']) {
+        expect(db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get()).toBe(0);
+      }
+      // The countdown's prefilter reads the anchor index, not the whole private sea.
+      const plan = db
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT c."rowid" FROM "customers" c WHERE c."owner_id" = ?
+             AND max(ifnull(c."claimed_at", 0), ifnull(c."last_follow_up_at", 0)) BETWEEN 1 AND ?`,
+        )
+        .all(rep.id, 10) as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toContain('customers_recycle_anchor_idx');
+
+      // The full pull that follows starts with `clear` and replays the outbox over what it brings.
+      db.transaction(() => {
+        clearSyncedTables(db);
+        upsertRow(db, 'users', rep);
+        replayPendingMutations(db);
+      })();
+      expect(getRow(db, 'customers', pending.id)).toMatchObject({
+        name: '苏州新锐光电有限公司',
+        locked: false,
+        poolId: null,
         version: 0,
       });
     } finally {

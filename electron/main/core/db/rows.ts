@@ -25,6 +25,7 @@ import {
   followUps,
   opportunities,
   ownershipEvents,
+  pools,
   settings,
   stageChanges,
   tasks,
@@ -67,6 +68,7 @@ const syncedTables: Record<SyncedTable, SQLiteTable> = {
   settings,
   catalogs,
   templateVersions,
+  pools,
   customers,
   contacts,
   followUps,
@@ -91,6 +93,12 @@ function literalDefault(c: SQLiteColumn): unknown {
   return c.hasDefault && (typeof d === 'string' || typeof d === 'number') ? d : undefined;
 }
 
+/** A boolean column's default (`locked`: false), as 0/1, bound for a key the row lacks. */
+function booleanDefault(c: SQLiteColumn): unknown {
+  const d: unknown = c.default;
+  return c.hasDefault && typeof d === 'boolean' ? c.mapToDriverValue(d) : null;
+}
+
 /** A JSON column's default value (`attrs`: `{}`), as text, bound for a key the row lacks. */
 function jsonDefault(c: SQLiteColumn): unknown {
   const d: unknown = c.default;
@@ -102,15 +110,20 @@ function describe(wire: SyncedTable, table: SQLiteTable): TableInfo {
     const c = col as SQLiteColumn;
     const needsConversion = c.columnType === 'SQLiteBoolean' || c.columnType === 'SQLiteTextJson';
     // A row recorded before a column existed (a protocol-2 outbox entry's insert, replayed after the
-    // upgrade; a protocol-3 contact without `attrs`) gets the column's default rather than a NULL its
-    // NOT NULL constraint would refuse.
+    // upgrade; a protocol-3 contact without `attrs`; a protocol-4 customer without `locked`) gets the
+    // column's default rather than a NULL its NOT NULL constraint would refuse.
     const fallback = literalDefault(c) ?? null;
-    const jsonFallback = c.columnType === 'SQLiteTextJson' ? jsonDefault(c) : null;
+    const convertedFallback =
+      c.columnType === 'SQLiteTextJson'
+        ? jsonDefault(c)
+        : c.columnType === 'SQLiteBoolean'
+          ? booleanDefault(c)
+          : null;
     return {
       key,
       name: c.name,
       toDb: needsConversion
-        ? (v) => (v === undefined ? jsonFallback : v === null ? null : c.mapToDriverValue(v))
+        ? (v) => (v === undefined ? convertedFallback : v === null ? null : c.mapToDriverValue(v))
         : (v) => (v === undefined ? fallback : v),
       fromDb: needsConversion ? (v) => (v === null ? null : c.mapFromDriverValue(v)) : null,
       derived: DERIVED[wire]?.[key] ?? null,

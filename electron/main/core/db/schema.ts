@@ -3,6 +3,7 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import type { Effect } from '../../../../shared/mutations/types';
 import type { AppErrorData } from '../../../../shared/errors';
 import type { Option, Stage } from '../../../../shared/domain/settings';
+import type { ClaimPolicy, RecyclePolicy } from '../../../../shared/pools/rules';
 import type {
   FieldDef,
   OptionList,
@@ -81,6 +82,15 @@ export const customers = sqliteTable(
     convertedAt: integer('converted_at'),
     // Protocol 4: the published template version the record was last saved with.
     templateVersionId: text('template_version_id'),
+    // Protocol 5, the public sea (docs/pools.md): the pool a private customer returns to (null: the pool
+    // serving its owner's team), a manager's lock, when it last entered a pool, who owned it before, and
+    // when its status became `deregistered`. The lock's default also fills what an outbox entry recorded
+    // by a protocol-4 app lacks when it is replayed after the upgrade.
+    poolId: text('pool_id'),
+    locked: integer('locked', { mode: 'boolean' }).notNull().default(false),
+    enteredPoolAt: integer('entered_pool_at'),
+    previousOwnerId: text('previous_owner_id'),
+    deregisteredAt: integer('deregistered_at'),
     // Local only, never on the wire: the normalised unique keys (shared/domain/uniqueness.ts uniqueKey),
     // derived from name / credit_code / phone whenever a row is written (db/localIndex.ts), so the
     // duplicate check at capture is an index lookup.
@@ -115,6 +125,11 @@ export const customers = sqliteTable(
     index('customers_phone_key_idx')
       .on(t.phoneKey)
       .where(sql`${t.kind} = 'customer' AND ${t.phoneKey} IS NOT NULL`),
+    // A customer this device released waits here as `public` until the server's answer removes it; the
+    // lists leave such rows out, and count them through this (nearly always empty) index.
+    index('customers_public_idx')
+      .on(t.kind, t.id)
+      .where(sql`${t.poolState} = 'public'`),
   ],
 );
 
@@ -187,6 +202,31 @@ export const settings = sqliteTable('settings', {
   followUpTypes: text('follow_up_types', { mode: 'json' }).$type<Option[]>().notNull(),
   lostReasons: text('lost_reasons', { mode: 'json' }).$type<Option[]>().notNull(),
   followUpEditWindowHours: integer('follow_up_edit_window_hours').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  version: integer('version').notNull(),
+});
+
+/**
+ * The org's public pools (protocol 5, docs/pools.md), written only by admins through the server; read-only
+ * here. The device reads their rules to show recycle countdowns offline. `shared/pools/schema.ts` is the
+ * schema of the JSON columns.
+ */
+export const pools = sqliteTable('pools', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  kind: text('kind', { enum: ['customer', 'lead'] }).notNull(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+  teamIds: text('team_ids', { mode: 'json' }).$type<string[]>().notNull(),
+  adminIds: text('admin_ids', { mode: 'json' }).$type<string[]>().notNull(),
+  isDefault: integer('is_default', { mode: 'boolean' }).notNull(),
+  active: integer('active', { mode: 'boolean' }).notNull(),
+  recycle: text('recycle', { mode: 'json' }).$type<RecyclePolicy>().notNull(),
+  claim: text('claim', { mode: 'json' }).$type<ClaimPolicy>().notNull(),
+  assign: text('assign', {
+    enum: ['previousOwnerThenLeastLoaded', 'previousOwnerThenRoundRobin', 'leastLoaded', 'roundRobin'],
+  }).notNull(),
+  createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
   version: integer('version').notNull(),
 });
@@ -329,6 +369,11 @@ export const ownershipEvents = sqliteTable(
     reason: text('reason'),
     at: integer('at').notNull(),
     version: integer('version').notNull(),
+    // Protocol 5: what kind of move (claim, release, recycle, …) and the pool involved.
+    action: text('action', {
+      enum: ['create', 'claim', 'release', 'transfer', 'assign', 'recycle', 'reactivate'],
+    }),
+    poolId: text('pool_id'),
   },
   (t) => [
     index('ownership_events_customer_idx').on(t.customerId, t.at),
@@ -393,6 +438,30 @@ export const conflicts = sqliteTable(
     conflictedAt: integer('conflicted_at').notNull(),
   },
   (t) => [uniqueIndex('conflicts_mutation_field_idx').on(t.mutationId, t.field)],
+);
+
+/**
+ * Device-local notices (never synced): what happened to the user's private sea while a pull applied it —
+ * a customer recycled or moved away, one assigned in (db/notices.ts). The customer's name is kept, since
+ * a customer that left is no longer on the device. A dismissed notice stays (dismissed) so the same move
+ * pulled again does not show it twice; `key` names the move it records.
+ */
+export const notices = sqliteTable(
+  'notices',
+  {
+    id: text('id').primaryKey(),
+    key: text('key').notNull(),
+    kind: text('kind', { enum: ['recycledAway', 'movedAway', 'assignedIn'] }).notNull(),
+    customerId: text('customer_id').notNull(),
+    customerName: text('customer_name').notNull(),
+    customerKind: text('customer_kind', { enum: ['customer', 'lead'] }).notNull(),
+    at: integer('at').notNull(),
+    reason: text('reason'),
+    actorType: text('actor_type', { enum: ['user', 'rule', 'event'] }),
+    createdAt: integer('created_at').notNull(),
+    dismissedAt: integer('dismissed_at'),
+  },
+  (t) => [uniqueIndex('notices_key_idx').on(t.key), index('notices_open_idx').on(t.dismissedAt, t.at)],
 );
 
 /**

@@ -10,6 +10,7 @@ import type {
 import type { CustomerKind } from '../../../../shared/domain/rows';
 import { findStage, type SettingsRow } from '../../../../shared/domain/settings';
 import { followUpEditableUntil } from '../../../../shared/mutations/followUps';
+import { recyclingSoon, type RecycleContext } from './recycle';
 import { fromDbRow, selectListOf } from './rows';
 import { statement } from './statements';
 
@@ -46,6 +47,8 @@ export function listTaskItems(db: Database.Database, filter: TaskFilter, pending
           db,
           `${select} WHERE t."assignee_id" = @assigneeId AND t."status" = 'open'
               AND t."due_at" >= ifnull(@dueFrom, -1) AND t."due_at" < @dueBefore
+              -- A customer released here has left my day at once (its tasks go with it to the pool).
+              AND c."pool_state" = 'private'
             ORDER BY t."due_at", t."id" LIMIT @limit`,
         ).all(filter);
   return (
@@ -80,13 +83,21 @@ export function endOfLocalDay(now: number): number {
 /**
  * The Today screen for `userId`: their open tasks cut by due date on the device's local calendar
  * (overdue = due before today; due today; upcoming = the next 7 days after today), the customers that
- * came into their private sea in the last 14 days (not the ones they captured themselves), and their own
+ * came into their private sea in the last 14 days (not the ones they captured themselves), those about
+ * to go back to the public sea (inside their pool's warning window, db/recycle.ts), and their own
  * pipeline: open opportunities, weighted by stage probability per currency, and follow-ups logged since
  * Monday.
  */
 export function getToday(
   db: Database.Database,
-  ctx: { userId: string; now: number; settings: SettingsRow; pending: Set<string> },
+  ctx: {
+    userId: string;
+    now: number;
+    settings: SettingsRow;
+    pending: Set<string>;
+    /** The pools and teams the recycle countdowns need (absent: no "recycling soon"). */
+    recycle?: RecycleContext;
+  },
 ): Today {
   const { userId, now, settings, pending } = ctx;
   const today = localMidnight(now);
@@ -104,7 +115,7 @@ export function getToday(
        LEFT JOIN "users" f ON f."id" = e."from_owner_id"
        LEFT JOIN "users" a ON a."id" = e."actor_id"
       WHERE e."to_owner_id" = @userId AND e."at" >= @since
-        AND e."from_owner_id" IS NOT @userId
+        AND e."from_owner_id" IS NOT @userId AND c."pool_state" = 'private'
         -- A customer I captured myself did not "come to" me.
         AND NOT (e."from_pool_state" IS NULL AND e."actor_type" = 'user' AND e."actor_id" IS @userId)
       ORDER BY e."at" DESC, e."id" DESC LIMIT 50`,
@@ -134,6 +145,7 @@ export function getToday(
     dueToday: tasks(today, tomorrow),
     upcoming: tasks(tomorrow, inAWeek),
     recentlyAssigned,
+    recycling: ctx.recycle ? recyclingSoon(db, { ...ctx.recycle, userId, now, limit: TODAY_LIST_LIMIT }) : [],
     stats: {
       openOpportunities,
       weightedPipeline: [...weighted]

@@ -7,6 +7,7 @@ import { deferSecondaryIndexes, restoreSecondaryIndexes } from '../db/bulkLoad';
 import { replayPendingMutations } from '../db/effects';
 import { countConflicts, countUnresolvedRejections } from '../db/inbox';
 import { deleteMeta, getMeta, setMeta } from '../db/meta';
+import { watchPrivateSea } from '../db/notices';
 import { acknowledgeMutations, countPending, pendingMutations, recordPushAttempt } from '../db/outbox';
 import { applyPatch, checkPatch } from './patch';
 import { HttpError, type SyncTransport } from './transport';
@@ -28,6 +29,11 @@ export type SyncAgentOptions = {
   pokes?: boolean;
   /** Quiet time after a poke before pulling, so a burst of pokes makes one pull (default 25 ms). */
   pokeDelayMs?: number;
+  /**
+   * Whose private sea this device holds: pulls then record notices of customers that leave it or are
+   * assigned into it (db/notices.ts). Absent: no notices.
+   */
+  user?: { id: string; orgId: string };
 };
 
 /**
@@ -175,8 +181,11 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
   }
 
   const emitStatus = () => emit({ type: 'sync.status', status: status() });
-  /** `inbox` joins the synced tables' names when refusals or conflicts arrived. */
-  const emitChanged = (tables: Set<SyncedTable | 'inbox'>) => {
+  /**
+   * `inbox` joins the synced tables' names when refusals or conflicts arrived, `notices` when a pull
+   * recorded one.
+   */
+  const emitChanged = (tables: Set<SyncedTable | 'inbox' | 'notices'>) => {
     if (tables.size > 0) emit({ type: 'data.changed', tables: [...tables] });
   };
 
@@ -318,12 +327,24 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
           db.pragma('defer_foreign_keys = ON');
           // Acknowledgements first: refusals and conflicts are labelled with rows this page may remove,
           // and a conflict's restored server value must not overwrite a newer one in the same page.
-          const tables = acknowledgeMutations(db, res.lastMutationId, res.rejections, now(), res.conflicts);
+          const tables: Set<SyncedTable | 'notices'> = acknowledgeMutations(
+            db,
+            res.lastMutationId,
+            res.rejections,
+            now(),
+            res.conflicts,
+          );
           // A round that starts over builds its secondary indexes once at its end (db/bulkLoad.ts).
           if (patch[0]?.op === 'clear') deferSecondaryIndexes(db);
+          // Moves of my private sea worth a notice, seen before the page removes what leaves.
+          const watch =
+            opts.user && !full
+              ? watchPrivateSea(db, patch, { userId: opts.user.id, orgId: opts.user.orgId, now: now() })
+              : null;
           // A full round's tables held nothing before its `clear` but what this round wrote.
           for (const t of applyPatch(db, patch, { fresh: full })) tables.add(t);
           for (const t of replayPendingMutations(db)) tables.add(t);
+          if (watch?.record()) tables.add('notices');
           if (res.hasMore) {
             setMeta(db, 'pull_round', JSON.stringify(next));
           } else {

@@ -5,7 +5,7 @@ import { rowSchemas, SYNCED_TABLES, type SyncedTable } from '../../../../shared/
 import { DEFAULT_SETTINGS, defaultSettings } from '../../../../shared/domain/settings';
 import { newId } from '../../../../shared/ids';
 import { patchOpSchema } from '../../../../shared/sync/protocol';
-import { testCustomer, testTemplates, testUser } from '../testing';
+import { testCustomer, testPool, testTemplates, testUser } from '../testing';
 import { checkPatch } from './patch';
 import { compileRowCheck, fastRowChecks, ZOD_ONLY_TABLES } from './rowCheck';
 
@@ -55,17 +55,36 @@ function edgeValues(def: Def): unknown[] {
 }
 
 const TEMPLATES = testTemplates();
+const POOL = testPool({
+  teamIds: [newId(), newId()],
+  adminIds: [newId()],
+  recycle: {
+    rules: [
+      { kind: 'noFollowUp', days: 30, daysByLevel: { A: 60 } },
+      { kind: 'notWon', days: 180 },
+    ],
+    combine: 'any',
+    exemptions: { openOpportunityFromStage: 'negotiation', hasBought: true, locked: true },
+    warnDays: 5,
+  },
+  claim: { maxPerUser: 200, maxClaimsPerDay: 10, reclaimCooldownDays: 7 },
+});
 const ARRAY_EXAMPLES = {
   ...DEFAULT_SETTINGS,
   optionLists: TEMPLATES.catalog.optionLists,
   fields: TEMPLATES.catalog.fields,
   sections: TEMPLATES.customerV2.sections,
+  teamIds: POOL.teamIds,
+  adminIds: POOL.adminIds,
 };
+/** Objects of the zod-only rows: a pool's rules (all defaults, `{}`, are valid too). */
+const OBJECT_EXAMPLES: Record<string, unknown> = { recycle: POOL.recycle, claim: POOL.claim };
 /** A valid row of each table zod alone checks. */
 const ZOD_ONLY_EXAMPLES: Partial<Record<SyncedTable, unknown>> = {
   settings: defaultSettings(newId()),
   catalogs: TEMPLATES.catalog,
   templateVersions: TEMPLATES.customerV2,
+  pools: POOL,
 };
 
 /** A valid value of a field, drawn from its zod definition (`key` picks the example lists). */
@@ -97,6 +116,11 @@ function validValue(def: Def, key = ''): fc.Arbitrary<unknown> {
           .nat({ max: list.length - 1 })
           .map((i) => list.map((o: object, j) => (j === i ? { ...o, active: false } : o))),
       );
+    }
+    case 'object': {
+      const example = OBJECT_EXAMPLES[key];
+      if (example === undefined) throw new Error(`no generator for the object ${key}`);
+      return fc.constantFrom(example, {});
     }
     case 'boolean':
       return fc.boolean();

@@ -181,8 +181,8 @@ export function compileRowCheck(name: string, schema: z.ZodType): RowPredicate {
 }
 
 /**
- * Tables checked by zod alone: `settings` and `catalogs` (one row per org) and `templateVersions` (a few
- * per template) are lists of objects with cross-entry rules ("at least one open stage", "value keys are
+ * Tables checked by zod alone: `settings` and `catalogs` (one row per org), `templateVersions` (a few
+ * per template) and `pools` (a few per org, rules with defaults) are lists of objects with cross-entry rules ("at least one open stage", "value keys are
  * unique", compiled regular expressions, conditions), too few rows to gain anything from a compiled check
  * and needing array, refinement and lazy kinds this compiler deliberately does not model. Their
  * predicate says no, so `checkPatch` asks zod.
@@ -191,6 +191,7 @@ export const ZOD_ONLY_TABLES: ReadonlySet<SyncedTable> = new Set([
   'settings',
   'catalogs',
   'templateVersions',
+  'pools',
 ]);
 
 /** One compiled check per synced table. */

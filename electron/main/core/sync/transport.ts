@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../../../shared/errors';
+import { publicSeaPage, type PublicSeaPage, type PublicSeaQuery } from '../../../../shared/pools/schema';
 import {
   duplicateCheckResponseSchema,
   errorResponseSchema,
@@ -166,6 +167,11 @@ export type SyncTransport = {
    * session's token; the answer is parsed with `schema`. Fails like `push`.
    */
   admin?<T>(method: HttpMethod, path: string, body: unknown, schema: z.ZodType<T>): Promise<T>;
+  /**
+   * `POST /sea/search` (protocol 5, docs/pools.md): a page of the public sea as the user may browse it,
+   * phones masked. Devices hold no public customers, so browsing is online only. Fails like `push`.
+   */
+  searchPublicSea?(query: PublicSeaQuery): Promise<PublicSeaPage>;
 };
 
 /** No byte for this long (the server sends a heartbeat every 25 s) means a dead connection: reconnect. */
@@ -260,6 +266,7 @@ export function createSyncTransport(opts: TransportOptions & { token: string }):
       }),
     admin: (method, path, body, schema) =>
       requestJson(opts, method, path, body, schema, { token: opts.token }),
+    searchPublicSea: (query) => postJson(opts, '/sea/search', query, publicSeaPage, { token: opts.token }),
   };
 }
 

@@ -25,8 +25,9 @@ function readClientId(file: string): string {
  * SPEC §5.7 with REAL migrations: a device database made by an older app holding pending work is opened
  * by the current app; its migrations apply, and the pending entries still push, apply once, and the old
  * inbox entries show. Round 1 (migration 0000 only, protocol 1: updates without `base`), protocol 2
- * (0000–0001, a synced device with a cursor) upgraded to protocol 3 (0002: new tables, a full pull), and
- * protocol 3 (0000–0002) upgraded to protocol 4 (0003: business profiles, a full pull).
+ * (0000–0001, a synced device with a cursor) upgraded to protocol 3 (0002: new tables, a full pull),
+ * protocol 3 (0000–0002) upgraded to protocol 4 (0003: business profiles, a full pull), and protocol 4
+ * (0000–0003) upgraded to protocol 5 (0004: the public sea's pools and pool columns, a full pull).
  */
 
 describe('upgrading a device with pending work', () => {
@@ -398,6 +399,137 @@ describe('upgrading a device with pending work', () => {
         });
         expect(found.rows.map((r) => r.id)).toContain(customerId);
       }
+    } finally {
+      await core.close();
+    }
+  });
+  it('upgrades a synced protocol-4 device: a full pull brings the pools and the pool columns, its outbox applies once', async () => {
+    const login = await postJson<LoginResponse>(`${server.url}/auth/login`, {
+      username: 'lina',
+      password: 'tidepool123',
+    });
+    expect(login.status).toBe(200);
+    const { user } = login.body;
+    const dataDir = join(temp.dir, 'device-p4');
+    writeSession(dataDir, {
+      serverUrl: server.url,
+      token: login.body.token,
+      expiresAt: login.body.expiresAt,
+      user,
+    });
+    const [held] = await server.query(
+      `SELECT id, name, website FROM customers WHERE owner_id = $1 AND pool_state = 'private'
+         AND deleted_at IS NULL AND kind = 'customer' ORDER BY id LIMIT 1`,
+      [user.id],
+    );
+    const heldId = String(held?.id);
+    // What protocol 5 added, as the server holds it for this customer: a manager's lock, a pool.
+    const [somePool] = await server.query(
+      `SELECT id FROM pools WHERE org_id = $1 AND kind = 'customer' ORDER BY id LIMIT 1`,
+      [user.orgId],
+    );
+    await server.query(`UPDATE customers SET locked = true, pool_id = $2 WHERE id = $1`, [
+      heldId,
+      somePool?.id ?? null,
+    ]);
+
+    // The protocol-4 app: schema 0000–0003, a committed cursor, the customer as it held it (without the
+    // pool columns), and two pending mutations as it wrote them: a capture whose recorded row has none of
+    // the pool columns, and an edit.
+    const file = userDatabaseFile(dataDir, user.id);
+    const old = openClientDatabase(file, { migrationsFolder: migrationsUpTo(temp.dir, '0003_templates') });
+    const now = Date.now();
+    old
+      .prepare(
+        `INSERT INTO customers (id, org_id, name, status, owner_id, pool_state, kind, attrs, created_at, updated_at,
+           version) VALUES (?, ?, ?, 'active', ?, 'private', 'customer', '{}', ?, ?, 1)`,
+      )
+      .run(heldId, user.orgId, String(held?.name), user.id, now, now);
+    const created = {
+      id: newId(),
+      name: '协议4时离线新建的客户有限公司',
+      shortName: null,
+      creditCode: null,
+      industry: null,
+      region: null,
+      address: null,
+      phone: null,
+      website: null,
+      source: null,
+      level: null,
+    };
+    const createdRow = {
+      ...created,
+      attrs: {},
+      templateVersionId: null,
+      orgId: user.orgId,
+      status: 'active',
+      ownerId: user.id,
+      poolState: 'private',
+      claimedAt: now,
+      lastFollowUpAt: null,
+      lastDealAt: null,
+      kind: 'customer',
+      leadStatus: null,
+      convertedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const website = `https://p4-${now % 1000}.example.cn`;
+    const insertOutbox = old.prepare(
+      'INSERT INTO outbox (seq, name, args, effects, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    insertOutbox.run(
+      1,
+      'createCustomer',
+      JSON.stringify(created),
+      JSON.stringify([{ kind: 'insert', table: 'customers', row: createdRow }]),
+      now,
+    );
+    insertOutbox.run(
+      2,
+      'updateCustomer',
+      JSON.stringify({ id: heldId, set: { website }, base: { website: held?.website ?? null } }),
+      JSON.stringify([{ kind: 'update', table: 'customers', id: heldId, set: { website, updatedAt: now } }]),
+      now,
+    );
+    old.prepare(`INSERT INTO meta (key, value) VALUES ('cursor', '{"protocol4":"cursor"}')`).run();
+    old.close();
+
+    const core = await createClientCore({ dataDir, syncIntervalMs: 600_000, pokes: false });
+    try {
+      const status = await core.syncNow();
+      expect(status).toMatchObject({ online: true, pending: 0, rejected: 0, conflicts: 0, lastError: null });
+      expect(await server.query('SELECT kind, locked FROM customers WHERE id = $1', [created.id])).toEqual([
+        { kind: 'customer', locked: false },
+      ]);
+      expect(await server.query('SELECT website FROM customers WHERE id = $1', [heldId])).toEqual([
+        { website },
+      ]);
+      const [client] = await server.query(
+        'SELECT last_mutation_id::int AS n FROM sync_clients WHERE client_id = $1',
+        [readClientId(file)],
+      );
+      expect(client?.n).toBe(2);
+
+      // The full pull brought what protocol 5 adds: the org's pools, and the pool columns of the
+      // customers the device already held.
+      const serverPools = await server.query('SELECT id FROM pools WHERE org_id = $1 ORDER BY id', [
+        user.orgId,
+      ]);
+      expect(serverPools.length).toBeGreaterThan(0);
+      const pools = await core.handlers['pools.list']({});
+      expect(pools.map((p) => p.id).sort()).toEqual(serverPools.map((p) => String(p.id)).sort());
+      const detail = await core.handlers['customers.get']({ id: heldId });
+      expect(detail.customer).toMatchObject({ website, locked: true, poolId: somePool?.id ?? null });
+      // Locked by a manager: no countdown.
+      expect(detail.recycle).toBeNull();
+      expect((await core.handlers['customers.get']({ id: created.id })).customer).toMatchObject({
+        locked: false,
+        poolId: null,
+      });
+      // A full round is no news: nothing arrived "into" the private sea.
+      expect(await core.handlers['notices.list']({})).toEqual([]);
     } finally {
       await core.close();
     }
