@@ -9,6 +9,8 @@ import { initialSync } from './suites/initialSync';
 import { instances2 } from './suites/instances2';
 import { localRead } from './suites/localRead';
 import { localWrite } from './suites/localWrite';
+import { reactivation } from './suites/reactivation';
+import { recycle } from './suites/recycle';
 import { serverPush } from './suites/serverPush';
 import { templateFilter } from './suites/templateFilter';
 
@@ -21,6 +23,8 @@ export const SUITES: readonly Suite[] = [
   serverPush,
   devices200,
   instances2,
+  reactivation,
+  recycle,
   initialSync,
 ];
 

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { ContactRow, CustomerRow, FollowUpRow, TaskRow, UserRow } from '../../shared/domain/rows';
 import { defaultSettings } from '../../shared/domain/settings';
 import { newId } from '../../shared/ids';
+import { claimPolicySchema, recyclePolicySchema } from '../../shared/pools/rules';
+import type { PoolRow } from '../../shared/pools/schema';
 import type { SessionUser } from '../../shared/sync/protocol';
 import type { CatalogRow, TemplateVersionRow } from '../../shared/templates/schema';
 import { setMeta } from '../../electron/main/core/db/meta';
@@ -91,6 +93,11 @@ function customerRow(
     kind: 'customer',
     leadStatus: null,
     convertedAt: null,
+    poolId: null,
+    locked: false,
+    enteredPoolAt: null,
+    previousOwnerId: null,
+    deregisteredAt: null,
     attrs: template?.attrs ?? {},
     templateVersionId: template?.versionId ?? null,
     createdAt,
@@ -118,9 +125,34 @@ export async function createOfflineDevice(dir: string, book: DeviceBook): Promis
     const userRow: UserRow = { ...user, active: true, version: 1 };
     // A synced device holds its org's settings (the server gives every org a row).
     const settings = { ...defaultSettings(user.orgId, now), version: 1 };
+    // …and, since protocol 5, its public pool: the rules the list's recycle countdowns are computed from.
+    const pool: PoolRow = {
+      id: newId(now),
+      orgId: user.orgId,
+      kind: 'customer',
+      nameZh: '公海',
+      nameEn: 'Public pool',
+      teamIds: [],
+      adminIds: [],
+      isDefault: true,
+      active: true,
+      recycle: recyclePolicySchema.parse({
+        rules: [
+          { kind: 'noFollowUp', days: 30, daysByLevel: { A: 60 } },
+          { kind: 'notWon', days: 365 },
+        ],
+        warnDays: 3,
+      }),
+      claim: claimPolicySchema.parse({}),
+      assign: 'previousOwnerThenLeastLoaded',
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
     const rows: (() => void)[] = [
       () => insertRow(db, 'users', userRow),
       () => insertRow(db, 'settings', settings),
+      () => insertRow(db, 'pools', pool),
     ];
     const templates = book.templates;
     const versions = templates?.versions(user.orgId, user.id, now) ?? [];

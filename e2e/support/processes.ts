@@ -155,7 +155,8 @@ export async function startSyncServer(opts: {
         String(opts.demoCustomers),
       ],
       /listening at (http:\/\/\S+)/,
-      { DATABASE_URL: opts.databaseUrl, TZ: DEVICE_TIME_ZONE },
+      // The recycle job runs when a test says (the admin's run now), never on its own schedule.
+      { DATABASE_URL: opts.databaseUrl, TZ: DEVICE_TIME_ZONE, TIDEPOOL_RECYCLE_EVERY_MS: '0' },
       'sync server',
     );
     child = started.child;
