@@ -169,3 +169,58 @@ test('a recycled customer leaves the rep’s device with a notice; the public se
   );
   expect(owner.rows[0]).toEqual({ username: 'zhangwei', action: 'claim' });
 });
+
+test('an admin tightens a pool’s rule, previews what it would move today, and runs it', async ({ world }) => {
+  await world.start({ demoCustomers: 40 });
+  const admin = await world.device('admin');
+  const { page, shell } = admin;
+  await shell.goToHash('#/pools');
+  await expect(page.getByTestId('pools-page')).toBeVisible();
+  await page.locator('[data-testid="pools-item"][data-kind="customer"][data-default="true"]').click();
+  const editor = page.getByTestId('pool-editor');
+  await expect(editor).toBeVisible();
+
+  // What the saved rules would move now.
+  await page.getByTestId('pools-preview-this').click();
+  const preview = page.getByTestId('pools-preview');
+  await expect(preview).toHaveAttribute('data-dry-run', 'true');
+  const before = Number(await preview.getAttribute('data-moved'));
+  await page.getByTestId('pools-preview-close').click();
+
+  // 30 days of silence instead of 90 (A-level customers keep their own threshold).
+  const silence = editor.locator('[data-testid="pool-rule"][data-kind="noFollowUp"]');
+  await silence.getByTestId('pool-rule-days').fill('30');
+  await page.getByTestId('pools-save').click();
+  await expect(editor).not.toHaveAttribute('data-dirty');
+
+  await page.getByTestId('pools-preview-this').click();
+  await expect(preview).toHaveAttribute('data-dry-run', 'true');
+  const after = Number(await preview.getAttribute('data-moved'));
+  expect(after).toBeGreaterThan(before);
+  await expect(
+    preview.locator('[data-testid="pools-preview-rule"][data-rule="noFollowUp"]').first(),
+  ).not.toHaveAttribute('data-count', '0');
+  await page.screenshot({ path: `${ARTIFACTS}/pool-preview.zh-CN.png` });
+  // Nothing moved by a preview.
+  const publicCount = async () =>
+    Number(
+      (
+        await world.db.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM customers WHERE pool_state = 'public' AND kind = 'customer'`,
+        )
+      ).rows[0]?.n,
+    );
+  const publicBefore = await publicCount();
+
+  await page.getByTestId('pools-run-now').click();
+  await page.getByTestId('confirm-ok').click();
+  await expect(preview).toHaveAttribute('data-dry-run', 'false');
+  await expect(preview).toHaveAttribute('data-moved', String(after));
+  expect(await publicCount()).toBe(publicBefore + after);
+
+  await page.getByTestId('pools-preview-close').click();
+  await shell.setLocale('en');
+  await page.getByTestId('pools-preview-this').click();
+  await expect(preview).toHaveAttribute('data-moved', '0');
+  await page.screenshot({ path: `${ARTIFACTS}/pool-rules.en.png` });
+});
