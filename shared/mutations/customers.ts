@@ -276,12 +276,14 @@ export const claimCustomer = defineMutation({
       throw new AppError('not_found', 'customerId: no such customer', { field: 'customerId' });
     }
     if (customer.poolState !== 'public') {
+      const mine = customer.ownerId === ctx.userId;
       throw new AppError(
         'conflict',
-        customer.ownerId === ctx.userId
+        mine
           ? 'customerId: this customer is already in your private sea'
           : 'customerId: someone else claimed this customer first',
-        { field: 'customerId' },
+        // `rule` tells the two apart for the UI, like the claim rules' refusals (docs/pools.md "Claims").
+        { field: 'customerId', params: { rule: mine ? 'alreadyYours' : 'claimedByOther' } },
       );
     }
     return [

@@ -68,6 +68,26 @@ export const PROTOCOL_4_MUTATIONS: ReadonlySet<MutationName> = new Set(
     (n) => !['releaseCustomer', 'assignCustomer', 'lockCustomer'].includes(n),
   ),
 );
+/**
+ * Work on one customer that makes sense again once the customer is back in the user's private sea
+ * ("claim it back and re-apply", docs/pools.md): edits of it and of its records, new records under it.
+ * Not the moves themselves (claim, release, transfer, assign, lock), captures, nor settings. The client
+ * core offers the inbox action for these and the renderer shows it by the same set.
+ */
+export const REAPPLY_AFTER_CLAIM: ReadonlySet<string> = new Set<MutationName>([
+  'updateCustomer',
+  'convertLead',
+  'logFollowUp',
+  'updateFollowUp',
+  'deleteFollowUp',
+  'addContact',
+  'updateContact',
+  'createOpportunity',
+  'updateOpportunity',
+  'moveOpportunityStage',
+  'createTask',
+  'cancelTask',
+]);
 export type MutationArgs<N extends MutationName> = z.infer<(typeof mutations)[N]['args']>;
 /** Arguments as a caller writes them (before defaults and normalisation). */
 export type MutationInput<N extends MutationName> = z.input<(typeof mutations)[N]['args']>;

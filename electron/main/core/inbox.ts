@@ -3,6 +3,7 @@ import type { InboxAction } from '../../../shared/api/contract';
 import { AppError } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
 import { duplicateHolderSchema } from '../../../shared/domain/uniqueness';
+import { REAPPLY_AFTER_CLAIM } from '../../../shared/mutations';
 import type { SessionUser } from '../../../shared/sync/protocol';
 import type { TemplateEntity } from '../../../shared/templates/schema';
 import {
@@ -237,26 +238,6 @@ export const CLAIM_AT_CAPTURE_REASON = 'duplicate at capture';
 
 /** The reason of a claim made to re-apply refused edits ("claim it back and re-apply"). */
 export const CLAIM_TO_REAPPLY_REASON = 'claimed back to re-apply offline edits';
-
-/**
- * Work on a customer that the user may want back after it left their private sea (recycled or moved
- * while they were offline): edits of it and of its records, and new records under it. Not the moves
- * themselves (a claim, release, transfer, assignment, lock), captures, nor settings.
- */
-const REAPPLY_AFTER_CLAIM = new Set([
-  'updateCustomer',
-  'convertLead',
-  'logFollowUp',
-  'updateFollowUp',
-  'deleteFollowUp',
-  'addContact',
-  'updateContact',
-  'createOpportunity',
-  'updateOpportunity',
-  'moveOpportunityStage',
-  'createTask',
-  'cancelTask',
-]);
 
 /**
  * The customer a refused edit can be claimed back for, or null: the edit is work on one customer, the

@@ -23,6 +23,16 @@ describe('a refused claim in words', () => {
     expect(claimRefusalText(en, 'en', 'assignCustomer', taken)).toMatch(/no longer in the public sea/);
   });
 
+  it('goes by the case the refusal names, whatever its message says', () => {
+    const named = (rule: string) => ({ code: 'conflict', message: 'customerId: refused', params: { rule } });
+    expect(claimRefusalText(zh, 'zh-CN', 'claimCustomer', named('claimedByOther'))).toBe(
+      '已被其他同事抢先领取',
+    );
+    expect(claimRefusalText(en, 'en', 'claimCustomer', named('alreadyYours'))).toBe(
+      'This customer is already in your private sea',
+    );
+  });
+
   it('names the limit with its numbers', () => {
     const full = {
       code: 'forbidden',

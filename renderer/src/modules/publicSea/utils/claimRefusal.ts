@@ -33,7 +33,7 @@ export function claimRuleOf(error: Pick<AppErrorData, 'params'>): ClaimRule | nu
 /** Mutations that take a customer out of the public sea. */
 const FROM_SEA = new Set(['claimCustomer', 'assignCustomer']);
 
-/** The shared mutation's wording when the customer is already the caller's (shared/mutations/customers.ts). */
+/** The wording of a server that did not yet name the case in `params.rule` (shared/mutations/customers.ts). */
 const ALREADY_MINE = /already in your private sea/i;
 
 /**
@@ -65,9 +65,10 @@ export function claimRefusalText(
   }
   if (error.code === 'conflict') {
     if (mutationName === 'assignCustomer') return t('claimRefusal.notInSea');
-    // The shared mutation refuses a claim of one's own customer with the same code; its message (set in
-    // shared/, not by a server) is the only thing that tells the two apart.
-    return ALREADY_MINE.test(error.message) ? t('claimRefusal.alreadyMine') : t('claimRefusal.taken');
+    // The shared mutation says which (`params.rule`); a server before it said so only in its message.
+    const which = error.params?.['rule'];
+    const mine = which === 'alreadyYours' || (which === undefined && ALREADY_MINE.test(error.message));
+    return mine ? t('claimRefusal.alreadyMine') : t('claimRefusal.taken');
   }
   if (error.code === 'not_found' && (error.field ?? 'customerId') === 'customerId') {
     return t('claimRefusal.gone');

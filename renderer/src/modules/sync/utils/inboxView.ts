@@ -7,6 +7,7 @@ import {
   LEAD_STATUSES,
   POOL_STATES,
 } from '../../../../../shared/domain/rows';
+import { REAPPLY_AFTER_CLAIM } from '../../../../../shared/mutations';
 import { describeError } from '../../../i18n/errors';
 import { claimableCustomerId, duplicateHolderOf } from '../../customers/utils/duplicates';
 import { formatDateTime, formatNumber } from '../../../i18n/format';
@@ -32,26 +33,6 @@ export function inboxActions(item: InboxItem, customerOnDevice = true): readonly
   if (inboxBackInSea(item, customerOnDevice)) return ['claimAndReapply', 'discard'];
   return ['applyMine', 'discard'];
 }
-
-/**
- * Work on one customer that makes sense again once the customer is back (the client core's
- * `reclaimableCustomer` offers the same set): edits of it and of its records, new records under it —
- * not the moves themselves, captures or settings.
- */
-const REAPPLY_AFTER_CLAIM = new Set([
-  'updateCustomer',
-  'convertLead',
-  'logFollowUp',
-  'updateFollowUp',
-  'deleteFollowUp',
-  'addContact',
-  'updateContact',
-  'createOpportunity',
-  'updateOpportunity',
-  'moveOpportunityStage',
-  'createTask',
-  'cancelTask',
-]);
 
 /**
  * Work refused because its customer left the private sea meanwhile (recycled or moved while the rep
