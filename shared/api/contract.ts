@@ -202,6 +202,9 @@ export const leadListItemSchema = z.object({
   lastFollowUpAt: z.int().nullable(),
   createdAt: z.int(),
   convertedAt: z.int().nullable(),
+  /** As on customers: a manager's lock, and when the lead pool's rules send it back. */
+  locked: z.boolean().default(false),
+  recycle: recycleCountdownSchema.nullable().default(null),
 });
 export type LeadListItem = z.infer<typeof leadListItemSchema>;
 

@@ -228,7 +228,10 @@ export function createHandlers({ account, now, changed }: HandlerDeps): ApiHandl
       }
     },
     'pools.list': () => listPools(account.require().db),
-    'leads.list': (input) => listLeads(account.require().db, input),
+    'leads.list': (input) => {
+      const ws = account.require();
+      return listLeads(ws.db, input, { recycle: recycleContext(ws.db, ws.user.orgId) });
+    },
     'leads.create': (input) => {
       const ws = account.require();
       const id = newId(now());

@@ -161,6 +161,12 @@ describe('the public sea on the device (handlers over SQLite, scoped stand-in se
     });
     expect(rows.get(calm.id)?.recycle).toMatchObject({ dueAt: lastFollowUpAt + 60 * DAY_MS });
     expect(rows.get(locked.id)).toMatchObject({ locked: true, recycle: null });
+    // The leads list counts by the lead pool's rules.
+    const leads = await call(core, 'leads.list', { offset: 0, limit: 50, status: 'open' });
+    expect(leads.rows.find((r) => r.id === lead.id)).toMatchObject({
+      locked: false,
+      recycle: { dueAt: NOW - 13 * DAY_MS + 14 * DAY_MS, warnAt: NOW - 13 * DAY_MS + 12 * DAY_MS },
+    });
     expect((await call(core, 'customers.get', { id: warned.id })).recycle).toEqual(
       rows.get(warned.id)?.recycle,
     );

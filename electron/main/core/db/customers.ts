@@ -357,7 +357,7 @@ const LEAD_LIST_COLUMNS = `c."id" AS "id", c."name" AS "name",
     ORDER BY p."is_primary" DESC, p."created_at", p."id" LIMIT 1) AS "contactName",
   c."phone" AS "phone", c."source" AS "source", c."industry" AS "industry", c."region" AS "region",
   c."lead_status" AS "leadStatus", u."display_name" AS "ownerName", c."last_follow_up_at" AS "lastFollowUpAt",
-  c."created_at" AS "createdAt", c."converted_at" AS "convertedAt"`;
+  c."created_at" AS "createdAt", c."converted_at" AS "convertedAt", c."locked" AS "locked"`;
 
 /**
  * The leads list, newest first: `open` (the default) = not converted nor disqualified; a status; or
@@ -367,6 +367,7 @@ const LEAD_LIST_COLUMNS = `c."id" AS "id", c."name" AS "name",
 export function listLeads(
   db: Database.Database,
   q: ApiParsedInput<'leads.list'>,
+  opts: { recycle?: RecycleContext } = {},
 ): { rows: LeadListItem[]; total: number } {
   const where =
     q.status === 'open'
@@ -378,7 +379,7 @@ export function listLeads(
   // The partial index over leads is used when the query implies its condition; a lead released here
   // leaves the list at once.
   const listed = `c."lead_status" IS NOT NULL AND ${where} AND c."pool_state" = 'private'`;
-  return listPage<LeadListItem>(
+  const page = listPage<Omit<LeadListItem, 'locked' | 'recycle'> & { locked: number }>(
     db,
     {
       columns: LEAD_LIST_COLUMNS,
@@ -398,6 +399,22 @@ export function listLeads(
     },
     q.query,
   );
+  // Like the customer list: the countdown of the page's rows only.
+  const recycle = opts.recycle
+    ? countdowns(
+        db,
+        page.rows.map((r) => r.id),
+        opts.recycle,
+      )
+    : null;
+  return {
+    total: page.total,
+    rows: page.rows.map(({ locked, ...row }) => ({
+      ...row,
+      locked: locked === 1,
+      recycle: recycle?.get(row.id) ?? null,
+    })),
+  };
 }
 
 /** What `customers.get` answers: the customer (or lead) with everything the detail screen shows. */

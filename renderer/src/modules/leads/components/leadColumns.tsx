@@ -5,6 +5,8 @@ import { formatDateCompact, formatDateTime, formatRelativeTime } from '../../../
 import type { Locale } from '../../../i18n/locale';
 import { Avatar } from '../../../ui';
 import { CompanyMark } from '../../customers/components/CustomerBadges';
+import { LockedBadge, RecycleBadge } from '../../pools/components/RecycleBadge';
+import { recycleShownInList } from '../../pools/utils/recycleView';
 import { LeadStatusBadge } from './LeadStatusBadge';
 
 /** The lead table's column ids (header test ids `lead-col-<id>`). */
@@ -38,6 +40,10 @@ export function leadColumns(t: TFunction, locale: Locale, now: number) {
               </span>
               {where ? <span className="tp-cell-name__short">{where}</span> : null}
             </div>
+            {r.locked ? <LockedBadge compact /> : null}
+            {recycleShownInList(r.recycle, now) ? (
+              <RecycleBadge countdown={r.recycle} now={now} compact />
+            ) : null}
           </div>
         );
       },
