@@ -13,6 +13,7 @@ import {
   type RecycleRunResponse,
 } from '../../../shared/pools/schema';
 import type { AdminRouteDeps } from '../admin/routes';
+import type { SessionUser } from '../../../shared/sync/protocol';
 import type { ServerDb, ServerTx } from '../db/database';
 import { POKE_CHANNEL } from '../sync/pokes';
 import { API_KEY_HEADER, authenticateApiKey } from './apiKeys';
@@ -301,13 +302,25 @@ export async function handleActivityEvent(
  * org now, on the server clock; a dry run (the default) only counts, per pool and rule, what it would
  * move and whom it would warn — the admin screen's "would move today".
  */
-async function adminRun(deps: AdminRouteDeps, orgId: string, body: unknown): Promise<RecycleRunResponse> {
+async function adminRun(deps: AdminRouteDeps, user: SessionUser, body: unknown): Promise<RecycleRunResponse> {
+  const orgId = user.orgId;
   const request = parseOrThrow(recycleRunRequest, body ?? {}, 'run');
+  // A manager runs (or previews) only a pool they administer; the org's admins any or all.
+  if (user.role !== 'admin' && request.poolId === undefined) {
+    throw new AppError('forbidden', 'poolId: only an admin can run the job for every pool; name your pool', {
+      field: 'poolId',
+    });
+  }
   if (request.poolId !== undefined) {
-    const [pool] = await deps.db.rows(
-      sql`SELECT id FROM pools WHERE id = ${request.poolId} AND org_id = ${orgId}`,
+    const [pool] = await deps.db.rows<{ adminIds: string[] }>(
+      sql`SELECT admin_ids AS "adminIds" FROM pools WHERE id = ${request.poolId} AND org_id = ${orgId}`,
     );
     if (!pool) throw new AppError('not_found', `poolId: no pool ${request.poolId}`, { field: 'poolId' });
+    if (user.role !== 'admin' && !(user.role === 'manager' && pool.adminIds.includes(user.id))) {
+      throw new AppError('forbidden', `poolId: you do not administer pool ${request.poolId}`, {
+        field: 'poolId',
+      });
+    }
   }
   return runRecycle(deps.db, { orgId, poolId: request.poolId, now: deps.now(), dryRun: request.dryRun });
 }
@@ -315,8 +328,13 @@ async function adminRun(deps: AdminRouteDeps, orgId: string, body: unknown): Pro
 export function registerEventRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   app.post('/admin/pools/run', async (request) => {
     const user = await deps.user(request);
-    if (user.role !== 'admin') throw new AppError('forbidden', 'Only an admin can run the recycle job');
-    const result = await adminRun(deps, user.orgId, request.body);
+    if (user.role === 'rep') {
+      throw new AppError(
+        'forbidden',
+        'Only an admin, or a manager who administers the pool, can run the recycle job',
+      );
+    }
+    const result = await adminRun(deps, user, request.body);
     request.log.info(
       { userId: user.id, dryRun: result.dryRun, moved: result.moved, warned: result.warned },
       'recycle run',

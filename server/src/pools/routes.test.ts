@@ -63,10 +63,10 @@ function asRequest(pool: PoolRow): Record<string, unknown> {
 const poolById = async (id: string) => (await pools()).find((p) => p.id === id) as PoolRow;
 
 describe('GET/POST /admin/pools', () => {
-  it('answers 401 without a token and 403 to reps and managers, changing nothing', async () => {
+  it('answers 401 without a token and 403 to reps, changing nothing', async () => {
     const version = await orgVersion();
     const east = await poolById(server.demo.pools.eastChina);
-    for (const user of [null, 'zhangwei', 'wangfang']) {
+    for (const user of [null, 'zhangwei', 'lina']) {
       const status = user === null ? 401 : 403;
       expect((await api('GET', '/admin/pools', undefined, user)).status).toBe(status);
       expect((await api('POST', '/admin/pools', { ...asRequest(east), nameZh: '改名' }, user)).status).toBe(
@@ -77,13 +77,61 @@ describe('GET/POST /admin/pools', () => {
     expect((await poolById(east.id)).nameZh).toBe('华东公海');
   });
 
+  it('lets a manager named among a pool’s admins change its rules, and nothing else', async () => {
+    const east = await poolById(server.demo.pools.eastChina);
+    const south = await poolById(server.demo.pools.southChina);
+    expect(east.adminIds).toContain(server.demo.users.wangfang);
+    expect(south.adminIds).not.toContain(server.demo.users.wangfang);
+    const seen = await api<{ pools: PoolRow[] }>('GET', '/admin/pools', undefined, 'wangfang');
+    expect(seen.body.pools.map((p) => p.id)).toEqual(
+      (await pools()).filter((p) => p.adminIds.includes(server.demo.users.wangfang)).map((p) => p.id),
+    );
+    expect(seen.body.pools.map((p) => p.id)).not.toContain(south.id);
+
+    const version = await orgVersion();
+    const refused = async (body: Record<string, unknown>, field: string) => {
+      const answer = await api('POST', '/admin/pools', body, 'wangfang');
+      expect(answer.status, JSON.stringify(answer.body)).toBe(403);
+      expect(answer.body.error).toMatchObject({ code: 'forbidden', field });
+    };
+    await refused({ ...asRequest(east), teamIds: [] }, 'teamIds');
+    await refused({ ...asRequest(east), adminIds: [] }, 'adminIds');
+    await refused({ ...asRequest(east), isDefault: false }, 'isDefault');
+    await refused({ ...asRequest(south), nameZh: '改名' }, 'id');
+    const { id: _id, ...fresh } = asRequest(east);
+    await refused({ ...fresh, nameZh: '新公海', isDefault: false }, 'id');
+    expect(await orgVersion()).toBe(version);
+
+    const tightened = {
+      ...asRequest(east),
+      recycle: { ...east.recycle, warnDays: 10 },
+      claim: { ...east.claim, maxClaimsPerDay: 15 },
+    };
+    const saved = await api('POST', '/admin/pools', tightened, 'wangfang');
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(await poolById(east.id)).toMatchObject({
+      recycle: { warnDays: 10 },
+      claim: { maxClaimsPerDay: 15 },
+      teamIds: east.teamIds,
+    });
+    // Previews and runs: their pool only.
+    const run = (body: unknown) => api('POST', '/admin/pools/run', body, 'wangfang');
+    expect((await run({ poolId: east.id, dryRun: true })).status).toBe(200);
+    expect((await run({ poolId: south.id, dryRun: true })).body.error).toMatchObject({ field: 'poolId' });
+    expect((await run({ dryRun: true })).status).toBe(403);
+    expect((await api('POST', '/admin/pools/run', { dryRun: true }, 'lina')).status).toBe(403);
+    expect((await api('POST', '/admin/pools', asRequest(east))).status).toBe(200);
+  });
+
   it('creates and updates a pool, stamped with a new org version, poking devices, which receive it', async () => {
     const rep = new SyncDevice(server, tokens.zhangwei ?? '');
     await rep.pull();
     const events = await openEvents(server.url, tokens.zhangwei ?? '');
     try {
-      await events.nextPoke(2000, 0);
+      await events.nextPoke(10_000, 0);
       const teams = await server.query(`SELECT id FROM teams WHERE name = '华东二组'`);
+      // Taken before the save: the poke may arrive before the answer does.
+      const sentAt = Date.now();
       const created = await api<{ id: string }>('POST', '/admin/pools', {
         kind: 'customer',
         nameZh: '华东二组公海',
@@ -97,7 +145,7 @@ describe('GET/POST /admin/pools', () => {
         assign: 'roundRobin',
       });
       expect(created.status, JSON.stringify(created.body)).toBe(200);
-      await events.nextPoke(2000);
+      await events.nextPoke(10_000, sentAt);
       const stored = await poolById(created.body.id);
       expect(stored).toMatchObject({
         orgId: server.demo.orgId,

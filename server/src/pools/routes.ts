@@ -20,13 +20,14 @@ export function registerPoolRoutes(app: FastifyInstance, deps: AdminRouteDeps): 
   const { db, now } = deps;
 
   app.get('/admin/pools', async (request) => {
-    const admin = await poolAdminOf(deps, request);
-    return { pools: await loadPools(db, admin.orgId) };
+    const user = await poolAdminOf(deps, request);
+    const pools = await loadPools(db, user.orgId);
+    return { pools: user.role === 'admin' ? pools : pools.filter((p) => p.adminIds.includes(user.id)) };
   });
 
   app.post('/admin/pools', async (request) => {
-    const admin = await poolAdminOf(deps, request);
-    return savePool(db, admin, request.body, now());
+    const user = await poolAdminOf(deps, request);
+    return savePool(db, user, request.body, now());
   });
 
   app.post('/sea/search', async (request) => {
@@ -35,10 +36,54 @@ export function registerPoolRoutes(app: FastifyInstance, deps: AdminRouteDeps): 
   });
 }
 
+/**
+ * Who may see and change pools: the org's admins (every pool), and managers named in a pool's `adminIds`
+ * (that pool's rules only: `savePool` and the recycle run check which). Reps never.
+ */
 async function poolAdminOf(deps: AdminRouteDeps, request: FastifyRequest): Promise<SessionUser> {
   const user = await deps.user(request);
-  if (user.role !== 'admin') throw new AppError('forbidden', 'Only an admin can see and change pools');
-  return user;
+  if (user.role === 'admin') return user;
+  if (user.role === 'manager' && (await administersAnyPool(deps.db, user))) return user;
+  throw new AppError(
+    'forbidden',
+    'Only an admin, or a manager who administers a pool, can see and change pools',
+  );
+}
+
+async function administersAnyPool(db: ServerDb, user: SessionUser): Promise<boolean> {
+  const rows = await db.rows(sql`
+    SELECT 1 FROM pools WHERE org_id = ${user.orgId} AND admin_ids @> ${JSON.stringify([user.id])}::jsonb LIMIT 1`);
+  return rows.length > 0;
+}
+
+/**
+ * What a pool's own admin (a manager, not an org admin) may not change: which pools exist and whom they
+ * serve stay the org admin's decisions; the pool's rules, names and assignment are theirs.
+ */
+const ORG_ADMIN_ONLY = ['kind', 'teamIds', 'adminIds', 'isDefault', 'active'] as const;
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  const x = [...new Set(a)].sort();
+  const y = [...new Set(b)].sort();
+  return x.length === y.length && x.every((id, i) => id === y[i]);
+}
+
+/** A manager's save: only of a pool they administer, and none of the org admin's fields changed. */
+function checkPoolAdminSave(user: SessionUser, stored: PoolRow | undefined, request: SavePoolRequest): void {
+  if (request.id === undefined) {
+    throw new AppError('forbidden', 'id: only an admin can create a pool', { field: 'id' });
+  }
+  if (!stored || !stored.adminIds.includes(user.id)) {
+    throw new AppError('forbidden', `id: you do not administer pool ${request.id}`, { field: 'id' });
+  }
+  for (const field of ORG_ADMIN_ONLY) {
+    const before = stored[field];
+    const after = request[field];
+    const same = Array.isArray(before) && Array.isArray(after) ? sameIds(before, after) : before === after;
+    if (!same) {
+      throw new AppError('forbidden', `${field}: only an admin can change this of a pool`, { field });
+    }
+  }
 }
 
 /** Ids listed twice are kept once, in their first place. */
@@ -98,6 +143,14 @@ export async function savePool(
   now: number,
 ): Promise<{ id: string }> {
   const request = parseBody(savePoolRequest, body);
+  if (admin.role !== 'admin') {
+    const pools = await loadPools(db, admin.orgId);
+    checkPoolAdminSave(
+      admin,
+      pools.find((p) => p.id === request.id),
+      request,
+    );
+  }
   if (request.isDefault && !request.active) {
     throw new AppError(
       'validation',
