@@ -204,8 +204,14 @@ export class TemplateEditor {
 
   /** Places a library field at the end of a section (the section's "add field" menu). */
   async placeField(sectionKey: string, fieldKey: string): Promise<void> {
-    await this.section(sectionKey).getByTestId('section-add-field').click();
-    await this.page.getByTestId(`add-field-${fieldKey}`).click();
+    // The menu lists the library as the device holds it: a field saved a moment ago arrives with the
+    // sync that follows the save, whose reload may also close a menu opened before it. Open it again
+    // until the field is there.
+    await expect(async () => {
+      const item = this.page.getByTestId(`add-field-${fieldKey}`);
+      if (!(await item.isVisible())) await this.section(sectionKey).getByTestId('section-add-field').click();
+      await item.click({ timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
     await expect(
       this.section(sectionKey).locator(`[data-testid="designer-field"][data-key="${fieldKey}"]`),
     ).toBeVisible();
