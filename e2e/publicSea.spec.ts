@@ -224,3 +224,40 @@ test('an admin tightens a pool’s rule, previews what it would move today, and 
   await expect(preview).toHaveAttribute('data-moved', '0');
   await page.screenshot({ path: `${ARTIFACTS}/pool-rules.en.png` });
 });
+
+test('a manager who administers a pool tunes its rules, but not whom it serves', async ({ world }) => {
+  await world.start({ demoCustomers: 40 });
+  const manager = await world.device('wangfang');
+  const { page } = manager;
+  await page.getByTestId('nav-pools').click();
+  await expect(page.getByTestId('pools-page')).toBeVisible();
+  // Only the pools they administer, and no new pools.
+  const administered = await world.db.query<{ id: string }>(
+    `SELECT p.id FROM pools p, users u WHERE u.username = 'wangfang' AND p.admin_ids ? u.id::text ORDER BY p.id`,
+  );
+  expect(administered.rows.length).toBeLessThan(
+    Number((await world.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM pools`)).rows[0]?.n),
+  );
+  const listed = await page
+    .getByTestId('pools-item')
+    .evaluateAll((items) => items.map((i) => i.getAttribute('data-id') ?? '').sort());
+  expect(listed).toEqual(administered.rows.map((r) => r.id).sort());
+  await expect(page.getByTestId('pools-new')).toHaveCount(0);
+  await page.locator('[data-testid="pools-item"][data-kind="customer"][data-default="true"]').click();
+  const editor = page.getByTestId('pool-editor');
+  await expect(editor.getByTestId('pool-field-team').first()).toBeDisabled();
+  await expect(editor.getByTestId('pool-field-isDefault')).toBeDisabled();
+
+  await editor.getByTestId('pool-field-warnDays').fill('10');
+  await page.getByTestId('pools-save').click();
+  await expect(editor).not.toHaveAttribute('data-dirty');
+  const { rows } = await world.db.query<{ warn: number; teams: string[] }>(
+    `SELECT (recycle->>'warnDays')::int AS warn, team_ids AS teams FROM pools WHERE is_default AND kind = 'customer'`,
+  );
+  expect(rows[0]?.warn).toBe(10);
+  expect(rows[0]?.teams.length).toBeGreaterThan(0);
+
+  await page.getByTestId('pools-preview-this').click();
+  await expect(page.getByTestId('pools-preview')).toHaveAttribute('data-dry-run', 'true');
+  await page.screenshot({ path: `${ARTIFACTS}/pool-admin-manager.zh-CN.png` });
+});

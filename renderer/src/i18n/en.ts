@@ -1159,7 +1159,8 @@ export const en: Messages = {
   pools: {
     title: 'Public pools',
     subtitle: 'Which teams each pool serves, when customers go back, and how they are claimed and assigned',
-    adminOnly: 'Only administrators can set the pool rules',
+    subtitleOwn: 'The pools you administer: names, recycle and claim rules, assignment',
+    adminOnly: 'Only administrators and pool admins can set the pool rules',
     adminOnlyBody: 'Ask your administrator to change the recycle or claim rules.',
     list: 'Pools',
     new: 'New pool',
@@ -1181,6 +1182,7 @@ export const en: Messages = {
     nameEnPlaceholder: 'e.g. East China pool',
     kind: 'Holds',
     kindFixed: 'What a pool holds is fixed once saved',
+    orgAdminOnly: 'Only an administrator can change this',
     teams: 'Teams served',
     teamsHint:
       'Reps of these teams claim from this pool; the customers they release, or that are recycled, go here by default.',
@@ -1279,7 +1281,7 @@ export const en: Messages = {
     offlineBody:
       'Pool rules are saved on the server, so this needs a connection. Your edits stay on the page.',
     leaveBody: 'The pool rules have changes that are not saved. They will be lost if you leave.',
-    forbidden: 'Only administrators can change the pool rules.',
+    forbidden: 'You may not make this change. Ask your administrator.',
     skipped:
       'Another server was running the recycle job, so nothing was done this time. Try again in a moment.',
   },

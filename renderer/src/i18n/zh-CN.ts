@@ -1137,7 +1137,8 @@ export const zhCN = {
   pools: {
     title: '公海规则',
     subtitle: '每个公海服务哪些团队、何时回收客户、怎样领取和分配',
-    adminOnly: '只有管理员可以设置公海规则',
+    subtitleOwn: '你管理的公海：名称、回收与领取规则、分配方式',
+    adminOnly: '只有系统管理员和公海管理员可以设置公海规则',
     adminOnlyBody: '如需调整回收或领取规则，请联系系统管理员。',
     list: '公海',
     new: '新建公海',
@@ -1158,6 +1159,7 @@ export const zhCN = {
     nameEnPlaceholder: 'e.g. East China pool',
     kind: '存放',
     kindFixed: '保存后不能更改存放类型',
+    orgAdminOnly: '只有系统管理员可以修改',
     teams: '服务的团队',
     teamsHint: '这些团队的销售从这里领取；他们释放和被回收的客户默认进入这里。',
     teamMore: '等 {{n}} 人',
@@ -1248,7 +1250,7 @@ export const zhCN = {
     ran: '回收完成：{{moved}} 个客户退回公海，提醒了 {{warned}} 位负责人',
     offlineBody: '公海规则保存在服务器上，需要联网。你的修改仍保留在页面上。',
     leaveBody: '公海规则有未保存的修改，离开后将丢失。',
-    forbidden: '只有系统管理员可以修改公海规则。',
+    forbidden: '你没有权限做这项修改，请联系系统管理员。',
     skipped: '另一台服务器正在运行回收任务，这次没有执行。请稍后再试。',
   },
   errors: {

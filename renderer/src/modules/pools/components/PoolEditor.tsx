@@ -28,6 +28,7 @@ import {
   type PoolDraft,
   type RecycleRuleDraft,
 } from '../utils/poolForm';
+import { keepOrgAdminFields } from '../utils/poolAccess';
 import { poolName } from '../utils/poolLabel';
 import { poolAdminCandidates, teamLabelParts, teamsFromUsers, type TeamView } from '../utils/poolTeams';
 
@@ -36,10 +37,12 @@ import { poolAdminCandidates, teamLabelParts, teamsFromUsers, type TeamView } fr
  * active; the recycle rules (several, combined with any / all, thresholds per level, exemptions, the
  * warning days); the claim rules; the assignment strategy for reactivated customers. Checked as you
  * type with the shared `savePoolRequest`, saved on the server (`admin.pools.save`, online only); a
- * refusal naming a field shows under it.
+ * refusal naming a field shows under it. For a pool's own admin (a manager) what it holds, the teams,
+ * the admins, default and active are read-only and go back as stored.
  */
 export function PoolEditor({
   row,
+  orgFieldsLocked = false,
   users,
   onSaved,
   onDirtyChange,
@@ -47,6 +50,8 @@ export function PoolEditor({
 }: {
   /** Null: a new pool. */
   row: PoolRow | null;
+  /** A pool admin's editor: only an org admin changes which pools exist and whom they serve. */
+  orgFieldsLocked?: boolean;
   users: readonly UserItem[] | null;
   onSaved: (id: string) => void;
   onDirtyChange: (dirty: boolean) => void;
@@ -99,7 +104,8 @@ export function PoolEditor({
     setSaving(true);
     setServerError(null);
     try {
-      const { id } = await getApi().call('admin.pools.save', result.input);
+      const input = orgFieldsLocked && row ? keepOrgAdminFields(result.input, row) : result.input;
+      const { id } = await getApi().call('admin.pools.save', input);
       await loadPools();
       setSubmitted(false);
       showToast(t('pools.saved', { name: poolName(result.input, locale) }));
@@ -254,6 +260,7 @@ export function PoolEditor({
             onChange={(active) => set({ active })}
             label={t('pools.active')}
             hint={t('pools.activeHint')}
+            disabled={orgFieldsLocked}
             testId="pool-field-active"
           />
           <Switch
@@ -261,9 +268,11 @@ export function PoolEditor({
             onChange={(isDefault) => set({ isDefault })}
             label={t('pools.isDefault')}
             hint={t('pools.isDefaultHint')}
+            disabled={orgFieldsLocked}
             testId="pool-field-isDefault"
           />
         </div>
+        {orgFieldsLocked ? <OrgAdminOnly /> : null}
         <fieldset className="tp-pooleditor__set" data-testid="pool-teams">
           <legend className="tp-field__label">{t('pools.teams')}</legend>
           <p className="tp-field__hint">{t('pools.teamsHint')}</p>
@@ -280,6 +289,7 @@ export function PoolEditor({
                 >
                   <input
                     type="checkbox"
+                    disabled={orgFieldsLocked}
                     checked={draft.teamIds.includes(team.id)}
                     onChange={(e) => set({ teamIds: toggle(draft.teamIds, team.id, e.target.checked) })}
                     data-testid="pool-field-team"
@@ -292,6 +302,7 @@ export function PoolEditor({
                   <input
                     type="checkbox"
                     checked
+                    disabled={orgFieldsLocked}
                     onChange={() => set({ teamIds: toggle(draft.teamIds, id, false) })}
                     data-testid="pool-field-team"
                   />
@@ -300,6 +311,7 @@ export function PoolEditor({
               ))}
             </div>
           )}
+          {orgFieldsLocked ? <OrgAdminOnly /> : null}
           {errorAt('teamIds') ? (
             <p className="tp-field__error" role="alert" data-testid="error-teamIds">
               {errorAt('teamIds')}
@@ -317,6 +329,7 @@ export function PoolEditor({
                 <label key={u.id} className="tp-pooleditor__check" data-id={u.id}>
                   <input
                     type="checkbox"
+                    disabled={orgFieldsLocked}
                     checked={draft.adminIds.includes(u.id)}
                     onChange={(e) => set({ adminIds: toggle(draft.adminIds, u.id, e.target.checked) })}
                     data-testid="pool-field-admin"
@@ -326,6 +339,7 @@ export function PoolEditor({
               ))}
             </div>
           )}
+          {orgFieldsLocked ? <OrgAdminOnly /> : null}
         </fieldset>
       </Card>
 
@@ -587,17 +601,30 @@ function TeamLabel({ team }: { team: TeamView }) {
   );
 }
 
+/** Under a control a pool's own admin sees but may not change. */
+function OrgAdminOnly() {
+  const { t } = useTranslation();
+  return (
+    <p className="tp-field__hint tp-pooleditor__locked" data-testid="pool-org-admin-only">
+      <Icon name="lock" size={12} />
+      <span>{t('pools.orgAdminOnly')}</span>
+    </p>
+  );
+}
+
 function Switch({
   checked,
   onChange,
   label,
   hint,
+  disabled = false,
   testId,
 }: {
   checked: boolean;
   onChange: (on: boolean) => void;
   label: string;
   hint: string;
+  disabled?: boolean;
   testId: string;
 }) {
   return (
@@ -605,6 +632,7 @@ function Switch({
       <input
         type="checkbox"
         checked={checked}
+        disabled={disabled}
         onChange={(e) => onChange(e.target.checked)}
         data-testid={testId}
       />

@@ -13,6 +13,7 @@ import { Badge, Button, ConfirmDialog, EmptyState, Skeleton } from '../../../ui'
 import { AdminErrorBanner } from '../../designer/components/AdminErrorBanner';
 import { PageHeader } from '../../shell/components/PageHeader';
 import { usePools } from '../hooks/usePools';
+import { administeredPools, poolScope } from '../utils/poolAccess';
 import { poolName } from '../utils/poolLabel';
 import { PoolEditor } from './PoolEditor';
 import { RecyclePreview } from './RecyclePreview';
@@ -26,12 +27,16 @@ type Selection = string | 'new' | null;
  * would go back today and how many owners would be warned) with "run now" behind a confirmation.
  * Saved on the server (online only); the device receives the pools by sync. Unsaved changes are
  * guarded like the form designer's.
+ *
+ * A manager named among a pool's admins sees only those pools, creates none, and edits their names
+ * and rules, not which pools exist or whom they serve (`poolScope`, as the server checks). The
+ * org-wide preview is the org admin's: the server wants a `poolId` from a pool admin.
  */
 export function PoolsPage() {
   const { t } = useTranslation();
-  const { role, locale, users, loadUsers, setLeaveGuard, showToast, loadPools } = useAppStore(
+  const { me, locale, users, loadUsers, setLeaveGuard, showToast, loadPools } = useAppStore(
     useShallow((s) => ({
-      role: s.session?.user.role,
+      me: s.session?.user,
       locale: s.locale,
       users: s.teamUsers,
       loadUsers: s.loadTeamUsers,
@@ -52,10 +57,13 @@ export function PoolsPage() {
   const [runError, setRunError] = useState<AppErrorData | null>(null);
   const [error, setError] = useState<AppErrorData | null>(null);
 
-  const admin = role === 'admin';
+  // Null while a manager's pools load: wait for them rather than flash "admins only".
+  const scope = poolScope(me, pools);
+  const org = scope === 'org';
+  const allowed = scope === 'org' || scope === 'own';
   useEffect(() => {
-    if (admin) void loadUsers();
-  }, [admin, loadUsers]);
+    if (allowed) void loadUsers();
+  }, [allowed, loadUsers]);
   useEffect(() => {
     setLeaveGuard(dirty, t('pools.leaveBody'));
   }, [dirty, setLeaveGuard, t]);
@@ -69,15 +77,14 @@ export function PoolsPage() {
     return () => window.removeEventListener('beforeunload', onUnload);
   }, [dirty]);
 
-  const sorted = useMemo(() => sortPools(pools ?? []), [pools]);
+  const sorted = useMemo(() => administeredPools(me, sortPools(pools ?? [])), [me, pools]);
   const editingNew = selected === 'new';
   // Nothing chosen yet: the first pool. A pool just saved may not have synced down yet: wait for it.
+  // One synced but not listed here (an admin took this manager off it) falls back to the first.
+  const listed = sorted.find((p) => p.id === selected);
+  const synced = pools?.some((p) => p.id === selected) ?? false;
   const current =
-    selected === 'new'
-      ? null
-      : selected === null
-        ? (sorted[0] ?? null)
-        : (sorted.find((p) => p.id === selected) ?? null);
+    selected === 'new' ? null : (listed ?? (selected === null || synced ? (sorted[0] ?? null) : null));
   const waitingForSaved = selected !== null && selected !== 'new' && current === null && pools !== null;
 
   const choose = (next: Selection) => {
@@ -126,7 +133,7 @@ export function PoolsPage() {
     }
   };
 
-  if (!admin) {
+  if (scope === 'none') {
     return (
       <div className="tp-page tp-page--narrow" data-testid="pools-page">
         <PageHeader title={t('pools.title')} />
@@ -150,17 +157,19 @@ export function PoolsPage() {
     >
       <PageHeader
         title={t('pools.title')}
-        subtitle={t('pools.subtitle')}
+        subtitle={t(org ? 'pools.subtitle' : 'pools.subtitleOwn')}
         actions={
-          <Button
-            icon="eye"
-            busy={previewing}
-            onClick={() => void runPreview(null)}
-            disabled={sorted.length === 0}
-            data-testid="pools-preview-all"
-          >
-            {t('pools.preview')}
-          </Button>
+          org ? (
+            <Button
+              icon="eye"
+              busy={previewing}
+              onClick={() => void runPreview(null)}
+              disabled={sorted.length === 0}
+              data-testid="pools-preview-all"
+            >
+              {t('pools.preview')}
+            </Button>
+          ) : null
         }
       />
       {error ? (
@@ -190,15 +199,17 @@ export function PoolsPage() {
         <aside className="tp-designer__rail tp-card" aria-label={t('pools.list')}>
           <div className="tp-designer__railhead">
             <span>{t('pools.list')}</span>
-            <Button
-              size="sm"
-              variant="ghost"
-              icon="plus"
-              onClick={() => choose('new')}
-              data-testid="pools-new"
-            >
-              {t('pools.new')}
-            </Button>
+            {org ? (
+              <Button
+                size="sm"
+                variant="ghost"
+                icon="plus"
+                onClick={() => choose('new')}
+                data-testid="pools-new"
+              >
+                {t('pools.new')}
+              </Button>
+            ) : null}
           </div>
           {pools === null ? (
             <div className="tp-designer__railbody">
@@ -255,14 +266,16 @@ export function PoolsPage() {
                 title={t('pools.empty')}
                 body={t('pools.emptyBody')}
                 action={
-                  <Button
-                    variant="primary"
-                    icon="plus"
-                    onClick={() => setSelected('new')}
-                    data-testid="pools-create-first"
-                  >
-                    {t('pools.new')}
-                  </Button>
+                  org ? (
+                    <Button
+                      variant="primary"
+                      icon="plus"
+                      onClick={() => setSelected('new')}
+                      data-testid="pools-create-first"
+                    >
+                      {t('pools.new')}
+                    </Button>
+                  ) : null
                 }
                 testId="pools-empty"
               />
@@ -277,6 +290,7 @@ export function PoolsPage() {
               // A new selection (or the saved version of it) starts a fresh draft.
               key={editingNew ? 'new' : `${current?.id}:${current?.version}`}
               row={editingNew ? null : current}
+              orgFieldsLocked={!org}
               users={users}
               onDirtyChange={onDirtyChange}
               onSaved={(id) => {

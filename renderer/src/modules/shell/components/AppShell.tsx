@@ -16,6 +16,7 @@ import {
 } from '../../../ui';
 import { QuickLogDialog, type QuickLogged } from '../../followUps/components/QuickLogDialog';
 import { NoticeIndicator } from '../../notices/components/NoticeIndicator';
+import { poolScope } from '../../pools/utils/poolAccess';
 import { SyncIndicator } from '../../sync/components/SyncIndicator';
 import { inboxCount } from '../../sync/utils/syncView';
 import type { SessionUser } from '../../../../../shared/sync/protocol';
@@ -27,6 +28,8 @@ type NavItem = {
   icon: IconName;
   /** Who sees it (everyone when absent). */
   roles?: readonly SessionUser['role'][];
+  /** Also shown to a manager named among some pool's admins (`poolScope`). */
+  poolAdmins?: true;
 };
 
 const NAV: readonly NavItem[] = [
@@ -38,7 +41,7 @@ const NAV: readonly NavItem[] = [
   { section: 'followUps', route: { name: 'followUps' }, icon: 'feed', roles: ['manager', 'admin'] },
   { section: 'sync', route: { name: 'sync' }, icon: 'sync' },
   { section: 'forms', route: { name: 'forms' }, icon: 'form', roles: ['admin'] },
-  { section: 'pools', route: { name: 'pools' }, icon: 'sliders', roles: ['admin'] },
+  { section: 'pools', route: { name: 'pools' }, icon: 'sliders', roles: ['admin'], poolAdmins: true },
   { section: 'settings', route: { name: 'settings' }, icon: 'settings', roles: ['admin'] },
 ];
 
@@ -158,9 +161,11 @@ export function AppShell({ children }: { children: ReactNode }) {
 
 function Sidebar() {
   const { t } = useTranslation();
-  const { route, navigate, pending, inbox, serverUrl, locale, role } = useAppStore(
+  const { route, navigate, pending, inbox, serverUrl, locale, role, poolAdmin } = useAppStore(
     useShallow((s) => ({
       role: s.session?.user.role,
+      // From the synced pools, so an admin naming a manager shows them the entry after the next pull.
+      poolAdmin: poolScope(s.session?.user, s.pools) === 'own',
       route: s.route,
       locale: s.locale,
       navigate: s.navigate,
@@ -177,33 +182,36 @@ function Sidebar() {
       </div>
       <div className="tp-sidebar__section">{t('nav.workspace')}</div>
       <ul className="tp-sidebar__nav">
-        {NAV.filter((item) => !item.roles || (role !== undefined && item.roles.includes(role))).map(
-          (item) => (
-            <li key={item.section}>
-              <button
-                type="button"
-                className={active === item.section ? 'tp-navitem tp-navitem--active' : 'tp-navitem'}
-                data-testid={`nav-${item.section}`}
-                aria-current={active === item.section ? 'page' : undefined}
-                onClick={() => navigate(item.route)}
-              >
-                <Icon name={item.icon} size={17} />
-                <span>{t(`nav.${item.section}`)}</span>
-                {item.section === 'sync' && inbox > 0 ? (
-                  // Entries waiting for a decision matter more than a queue that drains by itself.
-                  <span
-                    className="tp-navitem__count tp-navitem__count--alert"
-                    title={t('sync.inboxBadge', { count: inbox })}
-                  >
-                    {formatNumber(inbox, locale)}
-                  </span>
-                ) : item.section === 'sync' && pending > 0 ? (
-                  <span className="tp-navitem__count">{formatNumber(pending, locale)}</span>
-                ) : null}
-              </button>
-            </li>
-          ),
-        )}
+        {NAV.filter(
+          (item) =>
+            !item.roles ||
+            (role !== undefined && item.roles.includes(role)) ||
+            (item.poolAdmins === true && poolAdmin),
+        ).map((item) => (
+          <li key={item.section}>
+            <button
+              type="button"
+              className={active === item.section ? 'tp-navitem tp-navitem--active' : 'tp-navitem'}
+              data-testid={`nav-${item.section}`}
+              aria-current={active === item.section ? 'page' : undefined}
+              onClick={() => navigate(item.route)}
+            >
+              <Icon name={item.icon} size={17} />
+              <span>{t(`nav.${item.section}`)}</span>
+              {item.section === 'sync' && inbox > 0 ? (
+                // Entries waiting for a decision matter more than a queue that drains by itself.
+                <span
+                  className="tp-navitem__count tp-navitem__count--alert"
+                  title={t('sync.inboxBadge', { count: inbox })}
+                >
+                  {formatNumber(inbox, locale)}
+                </span>
+              ) : item.section === 'sync' && pending > 0 ? (
+                <span className="tp-navitem__count">{formatNumber(pending, locale)}</span>
+              ) : null}
+            </button>
+          </li>
+        ))}
       </ul>
       <div className="tp-sidebar__footer" title={serverUrl}>
         <Icon name="server" size={14} />
