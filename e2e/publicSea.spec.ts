@@ -154,7 +154,7 @@ test('a recycled customer leaves the rep’s device with a notice; the public se
     claimedId,
   ]);
   const claimedName = rows[0]?.name ?? '';
-  await page.screenshot({ path: `${ARTIFACTS}/public-sea.zh-CN.png` });
+  await page.screenshot({ path: `${ARTIFACTS}/public-sea-claim.zh-CN.png` });
   await sea.claim(claimedId);
   await shell.syncAndSettle();
 
@@ -222,7 +222,7 @@ test('an admin tightens a pool’s rule, previews what it would move today, and 
   await shell.setLocale('en');
   await page.getByTestId('pools-preview-this').click();
   await expect(preview).toHaveAttribute('data-moved', '0');
-  await page.screenshot({ path: `${ARTIFACTS}/pool-rules.en.png` });
+  await page.screenshot({ path: `${ARTIFACTS}/pool-run.en.png` });
 });
 
 test('a manager who administers a pool tunes its rules, but not whom it serves', async ({ world }) => {

@@ -4,6 +4,7 @@ import { CustomerDetailPage, CustomerEditor } from './pages/customerDetailPage';
 import { CustomersPage } from './pages/customersPage';
 import { LeadsPage } from './pages/leadsPage';
 import { PipelinePage } from './pages/pipelinePage';
+import { PublicSeaPage } from './pages/publicSeaPage';
 import { TodayPage } from './pages/todayPage';
 import { deviceDate } from './support/dates';
 import { ARTIFACTS } from './support/devices';
@@ -50,6 +51,54 @@ test('screenshots of the working day, in zh-CN and en', async ({ world }) => {
     await shootDetail(rep, locale, featured.name);
     await shootPipeline(rep, locale);
     await shootLeads(rep, locale);
+  }
+});
+
+/**
+ * The public sea and its rules, in both languages: a customer two days from recycling on Today, in the
+ * list and on its page; the public sea with masked phones; an admin's pool rules with today's preview.
+ */
+test('screenshots of the public sea and the pool rules, in zh-CN and en', async ({ world }) => {
+  await world.start({ demoCustomers: 300 });
+  const DAY = 86_400_000;
+  const picked = await world.db.query<{ id: string; name: string }>(
+    `SELECT c.id, c.name FROM customers c JOIN users u ON u.id = c.owner_id
+      WHERE u.username = 'zhangwei' AND c.kind = 'customer' AND c.last_deal_at IS NULL AND NOT c.locked
+        AND c.status = 'active' AND NOT EXISTS (SELECT 1 FROM opportunities o WHERE o.customer_id = c.id)
+      ORDER BY c.name LIMIT 1`,
+  );
+  const quiet = picked.rows[0];
+  if (!quiet) throw new Error('The demo seed should give zhangwei a customer without opportunities');
+  const lastFollowUpAt = Date.now() - 88 * DAY;
+  await world.db.query(
+    `UPDATE customers SET level = 'B', last_follow_up_at = $2, claimed_at = $3, pool_id = NULL WHERE id = $1`,
+    [quiet.id, lastFollowUpAt, lastFollowUpAt - 30 * DAY],
+  );
+  const rep = await world.device('zhangwei');
+  const admin = await world.device('admin');
+  for (const locale of ['zh-CN', 'en'] as const) {
+    await rep.shell.setLocale(locale);
+    const today = new TodayPage(rep.page);
+    await today.open();
+    await expect(rep.page.getByTestId('today-recycling-item').first()).toBeVisible();
+    await save(rep.page, 'today-recycling', locale, today.root);
+
+    await rep.shell.goToCustomers();
+    await new CustomersPage(rep.page).open(quiet.name);
+    await expect(rep.page.getByTestId('recycle-banner')).toBeVisible();
+    await save(rep.page, 'customer-recycle', locale);
+
+    const sea = new PublicSeaPage(rep.page);
+    await sea.open();
+    await save(rep.page, 'public-sea', locale);
+
+    await admin.shell.setLocale(locale);
+    await admin.shell.goToHash('#/pools');
+    await admin.page.locator('[data-testid="pools-item"][data-kind="customer"][data-default="true"]').click();
+    await admin.page.getByTestId('pools-preview-this').click();
+    await expect(admin.page.getByTestId('pools-preview')).toHaveAttribute('data-dry-run', 'true');
+    await save(admin.page, 'pool-rules', locale);
+    await admin.page.getByTestId('pools-preview-close').click();
   }
 });
 
