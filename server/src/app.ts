@@ -16,7 +16,7 @@ import { authenticate, login, logout, type AuthSession } from './auth/sessions';
 import { isId } from '../../shared/ids';
 import { handleDuplicateCheck } from './sync/duplicates';
 import { PokeHub } from './sync/pokes';
-import { handlePull } from './sync/pull';
+import { handlePullText } from './sync/pull';
 import { handlePush } from './sync/push';
 
 /** Reported by GET /health; the server's own version (package.json). */
@@ -190,14 +190,12 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     return response;
   });
 
-  app.post('/sync/pull', async (request) => {
+  app.post('/sync/pull', async (request, reply) => {
     const session = await requireSession(request);
-    const response = await handlePull(db, session.user, request.body);
-    request.log.info(
-      { userId: session.user.id, ops: response.patch.length, hasMore: response.hasMore },
-      'pull',
-    );
-    return response;
+    const page = await handlePullText(db, session.user, request.body);
+    request.log.info({ userId: session.user.id, ops: page.ops, hasMore: page.hasMore }, 'pull');
+    // Already JSON: the rows are PostgreSQL's text, spliced in (docs/server.md "Rows as text").
+    return reply.type('application/json; charset=utf-8').send(page.text);
   });
 
   /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -6,7 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgTransactionConfig } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 
 /** Where drizzle-kit writes the server's migrations (`drizzle.server.config.ts`). */
@@ -42,6 +43,14 @@ export type ServerDb = SqlRunner & {
    * pushes queued on an org's version lock cannot take the connections pulls need (docs/server.md "Pools").
    */
   transaction<T>(work: (tx: ServerTx) => Promise<T>, options?: TxOptions): Promise<T>;
+  /**
+   * A hot read-only statement outside any transaction, on the read pool: on PostgreSQL a named prepared
+   * statement per distinct SQL text, parsed once per connection, whose plan PostgreSQL may cache (a
+   * generic plan after five custom ones, when it costs no more): write it so that one plan is good for
+   * every parameter value. Planning a pull's one big statement cost more than running it. For queries
+   * of a few stable shapes only.
+   */
+  statement<T extends DbRow = DbRow>(query: SQL): Promise<T[]>;
   /** `SELECT 1` on a connection of its own (GET /health): never queues behind pulls or pushes. */
   ping(): Promise<void>;
   /** Plain text SQL with `$1` parameters, for tests and tools. */
@@ -134,7 +143,7 @@ function wrap(
   kind: ServerDb['kind'],
   reads: DrizzleDb,
   writes: DrizzleDb,
-  rest: Pick<ServerDb, 'query' | 'listen' | 'ping' | 'close'>,
+  rest: Pick<ServerDb, 'query' | 'statement' | 'listen' | 'ping' | 'close'>,
 ): ServerDb {
   return {
     kind,
@@ -142,6 +151,29 @@ function wrap(
     transaction: (work, options) =>
       (options?.readOnly ? reads : writes).transaction((tx) => work(wrapTx(tx)), txConfig(options)),
     ...rest,
+  };
+}
+
+/**
+ * Statement names by SQL text. Each connection keeps every statement it prepared until it closes, so
+ * the number of names is capped: past it, a new text runs unnamed (planned each time) as before.
+ */
+const MAX_PREPARED_TEXTS = 256;
+
+function preparedStatements(pool: pg.Pool): ServerDb['statement'] {
+  const dialect = new PgDialect();
+  const names = new Map<string, string>();
+  return async <T extends DbRow>(query: SQL) => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_PREPARED_TEXTS) {
+      name = `tp_${createHash('sha1').update(text).digest('hex')}`;
+      names.set(text, name);
+    }
+    const result = await pool.query<T>(
+      name === undefined ? { text, values: params } : { name, text, values: params },
+    );
+    return result.rows;
   };
 }
 
@@ -232,6 +264,7 @@ export async function openServerDatabase(options: OpenServerDatabaseOptions = {}
     await migrateNodePg(writes, { migrationsFolder });
     return wrap('postgres', reads as unknown as DrizzleDb, writes as unknown as DrizzleDb, {
       query: async (text, params) => (await readPool.query(text, params)).rows as DbRow[],
+      statement: preparedStatements(readPool),
       listen: listenPostgres(options.databaseUrl),
       ping: async () => void (await probe.query('SELECT 1')),
       close: async () => {
@@ -247,6 +280,7 @@ export async function openServerDatabase(options: OpenServerDatabaseOptions = {}
   const one = d as unknown as DrizzleDb;
   return wrap('pglite', one, one, {
     query: async (text, params) => (await client.query<DbRow>(text, params)).rows,
+    statement: <T extends DbRow>(query: SQL) => runner(one).rows<T>(query),
     listen: async (channel, onNotify) => {
       const unlisten = await client.listen(checkChannel(channel), onNotify);
       return () => unlisten();

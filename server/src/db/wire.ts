@@ -369,3 +369,69 @@ export async function selectMany(
   }
   return out;
 }
+
+/**
+ * A page row of the pull, kept as the JSON text PostgreSQL rendered (`json`): the server splices it into
+ * the answer and never parses or re-serialises a row it only forwards (docs/server.md "Rows as text").
+ * `id` and `customerId` (child tables) are what the cursor needs; `gone` is an incremental round's verdict
+ * (null in a full round), and `json` is null when the row is gone (a `del` carries only its id).
+ */
+export type PatchRow = { id: string; customerId: string | null; gone: boolean | null; json: string | null };
+
+/** What `selectMixed` returns for one selection: parsed rows, or patch rows as text. */
+export type Selected = { rows: Record<string, unknown>[]; patch: PatchRow[] };
+
+/**
+ * One SELECT of `selectMixed`: `rows` come back parsed as `selectMany`'s do; `patch` rows as `PatchRow`s.
+ * A patch query selects a table's wire list (aliases `id`, and `customerId` when `child`), plus a boolean
+ * `"_gone"` when `gone`, which is left out of the row's JSON.
+ */
+export type Selection =
+  { as: 'rows'; query: SQL } | { as: 'patch'; query: SQL; child: boolean; gone: boolean };
+
+/**
+ * `selectMany` for a mix of plain rows and pull rows, in one statement (one snapshot, one round trip).
+ * A pull row's JSON is rendered by PostgreSQL as text (`to_json`, or `to_jsonb(…) - '_gone'` when the
+ * query carries a verdict), so the driver hands back a string instead of parsing it into an object.
+ */
+export async function selectMixed(
+  db: { rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]> },
+  selections: readonly Selection[],
+): Promise<Selected[]> {
+  const out: Selected[] = selections.map(() => ({ rows: [], patch: [] }));
+  if (selections.length === 0) return out;
+  const ctes = selections.map((s, i) => sql`${sql.raw(`q${i}`)} AS (${s.query})`);
+  const selects = selections.map((s, i) => {
+    const q = sql.raw(`q${i}`);
+    if (s.as === 'rows') {
+      return sql`SELECT ${i} AS "q", to_json(${q}) AS "row", NULL::text AS "id", NULL::text AS "c",
+        NULL::boolean AS "g", NULL::text AS "j" FROM ${q}`;
+    }
+    const customer = s.child ? sql`${q}."customerId"::text` : sql`NULL::text`;
+    const gone = s.gone ? sql`${q}."_gone"` : sql`NULL::boolean`;
+    const json = s.gone
+      ? sql`CASE WHEN ${q}."_gone" THEN NULL ELSE (to_jsonb(${q}) - '_gone')::text END`
+      : sql`to_json(${q})::text`;
+    return sql`SELECT ${i} AS "q", NULL::json AS "row", ${q}."id"::text AS "id", ${customer} AS "c",
+      ${gone} AS "g", ${json} AS "j" FROM ${q}`;
+  });
+  const rows = await db.rows<{
+    q: number;
+    row: Record<string, unknown> | string | null;
+    id: string | null;
+    c: string | null;
+    g: boolean | null;
+    j: string | null;
+  }>(sql`WITH ${sql.join(ctes, sql`, `)} ${sql.join(selects, sql` UNION ALL `)}`);
+  for (const r of rows) {
+    const into = out[r.q];
+    if (!into) continue;
+    if (selections[r.q]?.as === 'rows') {
+      const row = r.row;
+      into.rows.push(typeof row === 'string' ? (JSON.parse(row) as Record<string, unknown>) : (row ?? {}));
+    } else {
+      into.patch.push({ id: String(r.id), customerId: r.c, gone: r.g, json: r.j });
+    }
+  }
+  return out;
+}

@@ -17,7 +17,15 @@ import {
   type SessionUser,
 } from '../../../shared/sync/protocol';
 import type { DbRow, ServerTx, ServerDb } from '../db/database';
-import { HAS_TOMBSTONES, selectMany, SQL_TABLES, wireSelectList } from '../db/wire';
+import {
+  HAS_TOMBSTONES,
+  selectMany,
+  selectMixed,
+  SQL_TABLES,
+  wireSelectList,
+  type PatchRow,
+  type Selection,
+} from '../db/wire';
 import { definedReads } from './mutators';
 import { checkProtocolVersion } from './protocolGate';
 import { loadScope, ownerInScope, type UserScope } from './scope';
@@ -112,6 +120,12 @@ export function decodeCursor(text: string): PullCursor {
   return parsed.data;
 }
 
+/**
+ * A version or mutation id: known (from the cursor, or read by an earlier statement of the page), or read
+ * by the page's own statement (a scalar subquery), when the whole page is one statement.
+ */
+type Bound = number | SQL;
+
 /** One page's plan: which round, where in it, and what the device already acknowledged. */
 type Round = {
   /** The tables of the device's protocol (the cursor's `t` indexes them). */
@@ -121,7 +135,7 @@ type Round = {
   /** Base version of an incremental round; null for a full pull (starts with `clear`). */
   base: number | null;
   /** The org version this round brings the device to (the snapshot of its first page). */
-  target: number;
+  target: Bound;
   table: number;
   after: string | null;
   /** Full rounds in a child table: the customer id of the row `after` names. */
@@ -130,7 +144,7 @@ type Round = {
   /** Mutation id delivered before this round (rejections after it are sent on the round's first page). */
   ackedBefore: number;
   /** lastMutationId reported on every page of the round. */
-  lastMutationId: number;
+  lastMutationId: Bound;
   /** Full rounds after the first page: rows sent so far and the total announced on the first page. */
   progress: { sent: number; total: number } | null;
 };
@@ -160,7 +174,7 @@ function gone(alias: string, scope: UserScope, base: number): SQL {
  * which sends that customer whole (entering) or removes it (leaving); this keeps a page from sending a
  * contact whose customer the device does not have.
  */
-function notMovedAfter(alias: string, target: number): SQL {
+function notMovedAfter(alias: string, target: Bound): SQL {
   return sql`NOT EXISTS (SELECT 1 FROM ownership_history h WHERE h.customer_id = ${sql.raw(alias)}.id AND h.version > ${target})`;
 }
 
@@ -237,12 +251,21 @@ function isChildTable(table: SyncedTable): boolean {
   return TABLE_SCOPE[table] === 'child';
 }
 
-function toOp(table: SyncedTable, row: DbRow): PatchOp {
-  // Only incremental queries select "_gone"; full pages are sent as the driver returns them.
-  if (!('_gone' in row)) return { op: 'put', table, row };
-  const isGone = row._gone === true;
-  delete row._gone;
-  return isGone ? { op: 'del', table, id: String(row.id) } : { op: 'put', table, row };
+/** The page query of a table as a `selectMixed` selection: its rows come back as JSON text. */
+function patchSelection(table: SyncedTable, round: Round, query: SQL): Selection {
+  return {
+    as: 'patch',
+    query,
+    child: isChildTable(table),
+    gone: round.base !== null && TABLE_SCOPE[table] !== 'org',
+  };
+}
+
+/** One patch op as JSON text: the row PostgreSQL rendered, spliced in untouched (ids are uuids). */
+function opText(table: SyncedTable, row: PatchRow): string {
+  return row.gone === true || row.json === null
+    ? `{"op":"del","table":"${table}","id":"${row.id}"}`
+    : `{"op":"put","table":"${table}","row":${row.json}}`;
 }
 
 type RejectionRow = { mutationId: number; name: string; args: unknown; error: AppErrorData };
@@ -341,40 +364,246 @@ async function refetchRows(
   return ops;
 }
 
+/**
+ * Whether each table of `tables` may have something for an incremental round from `base`: a row of the
+ * org changed since (index probes on (org_id, version)), or, for a customer's children, a customer of
+ * the org moved or was deleted since (its unchanged children enter or leave with it).
+ */
+function changedTablesQuery(orgId: string, tables: readonly SyncedTable[], base: number): SQL {
+  const changedIn = (from: string) =>
+    sql`EXISTS (SELECT 1 FROM ${sql.raw(from)} x WHERE x.org_id = ${orgId} AND x.version > ${base})`;
+  const moved = sql`(${changedIn('ownership_history')} OR EXISTS (SELECT 1 FROM customers x
+    WHERE x.org_id = ${orgId} AND x.version > ${base} AND x.deleted_at IS NOT NULL))`;
+  const flags = tables.map((table) =>
+    TABLE_SCOPE[table] === 'child'
+      ? sql`(${changedIn(SQL_TABLES[table])} OR ${moved})`
+      : changedIn(SQL_TABLES[table]),
+  );
+  return sql`SELECT ARRAY[${sql.join(flags, sql`, `)}] AS changed`;
+}
+
 /** This client's rejections delivered by a round's first page: ids in (acked before, last processed]. */
-function rejectionsQuery(clientId: string, round: Round): SQL {
+function rejectionsQuery(clientId: string, round: Pick<Round, 'ackedBefore' | 'lastMutationId'>): SQL {
   return sql`SELECT mutation_id AS "mutationId", name, args, error FROM mutation_rejections
     WHERE client_id = ${clientId} AND mutation_id > ${round.ackedBefore} AND mutation_id <= ${round.lastMutationId}
     ORDER BY mutation_id`;
 }
 
 /** This client's conflicts delivered by a round's first page, like its rejections. */
-function conflictsQuery(clientId: string, round: Round): SQL {
+function conflictsQuery(clientId: string, round: Pick<Round, 'ackedBefore' | 'lastMutationId'>): SQL {
   return sql`SELECT mutation_id AS "mutationId", name, table_name AS "table", row_id AS "id", field, base, mine, theirs
     FROM sync_conflicts
     WHERE client_id = ${clientId} AND mutation_id > ${round.ackedBefore} AND mutation_id <= ${round.lastMutationId}
     ORDER BY mutation_id, field`;
 }
 
-async function readPage(
+/** A page before it is rendered: everything but the patch, and the patch ops as JSON texts. */
+type PageAnswer = { head: Omit<PullResponse, 'patch'>; patch: string[]; ops: number };
+
+/** The page as the JSON text of a PullResponse (the rows inside it are PostgreSQL's text, unparsed). */
+function renderPage(page: PageAnswer): string {
+  const head = JSON.stringify(page.head);
+  return `${head.slice(0, -1)},"patch":[${page.patch.join(',')}]}`;
+}
+
+/**
+ * Fills a page from the rows each of the round's remaining tables answered (`rowsOf(i)` for table
+ * `round.table + i`, at most `remaining` rows wanted) until the page is full: the patch, the next
+ * cursor and the progress. `target` and `lastMutationId` are the round's, resolved.
+ */
+async function fillPage(
+  round: Round,
+  resolved: { target: number; lastMutationId: number; userId: string },
+  tableCount: number,
+  rowsOf: (i: number, remaining: number) => PatchRow[] | Promise<PatchRow[]>,
+  limit: number,
+  progressIn: { sent: number; total: number } | null,
+): Promise<{ patch: string[]; next: PullCursor; hasMore: boolean; progress: typeof progressIn }> {
+  const full = round.base === null;
+  const list = round.list;
+  const patch: string[] = round.firstPage && full ? ['{"op":"clear"}'] : [];
+  let remaining = limit;
+  let next: PullCursor = {
+    u: resolved.userId,
+    v: resolved.target,
+    m: resolved.lastMutationId,
+    l: list.id,
+  };
+  let hasMore = false;
+  for (let i = 0; i < tableCount; i++) {
+    const t = round.table + i;
+    const table = list.tables[t] as SyncedTable;
+    const rows = (await rowsOf(i, remaining)).slice(0, remaining);
+    for (const row of rows) patch.push(opText(table, row));
+    remaining -= rows.length;
+    if (remaining === 0) {
+      const last = rows[rows.length - 1];
+      next = { ...next, p: { b: round.base, t, a: last ? last.id : round.after } };
+      if (full && isChildTable(table) && next.p) {
+        const c = last ? last.customerId : round.afterCustomer;
+        if (c !== null) next.p.c = c;
+      }
+      hasMore = true;
+      break;
+    }
+  }
+  const progress = progressIn ? { ...progressIn } : null;
+  if (progress) {
+    progress.sent += limit - remaining;
+    // The total was counted in the first page's snapshot; keep the bar honest if rows were added since.
+    progress.total = Math.max(progress.total, progress.sent);
+    if (next.p) next.p = { ...next.p, s: progress.sent, n: progress.total };
+  }
+  return { patch, next, hasMore, progress };
+}
+
+function answer(
+  filled: Awaited<ReturnType<typeof fillPage>>,
+  lastMutationId: number,
+  rejections: readonly RejectionRow[],
+  conflicts: readonly Conflict[],
+  extra: readonly PatchOp[] = [],
+): PageAnswer {
+  return {
+    head: {
+      cursor: encodeCursor(filled.next),
+      hasMore: filled.hasMore,
+      lastMutationId,
+      rejections: rejections.map((r) => ({
+        mutationId: r.mutationId,
+        name: r.name,
+        error: r.error,
+        args: r.args,
+      })),
+      conflicts: [...conflicts],
+      ...(filled.progress ? { progress: filled.progress } : {}),
+    },
+    patch: extra.length > 0 ? [...filled.patch, ...extra.map((op) => JSON.stringify(op))] : filled.patch,
+    ops: filled.patch.length + extra.length,
+  };
+}
+
+type Head = { version: number; userId: string | null; lastMutationId: number | null };
+
+function headQuery(clientId: string, orgId: string): SQL {
+  return sql`SELECT o.version AS version, c.user_id AS "userId", c.last_mutation_id AS "lastMutationId"
+    FROM orgs o LEFT JOIN sync_clients c ON c.client_id = ${clientId} WHERE o.id = ${orgId}`;
+}
+
+/**
+ * A device's first full page when its whole scope fits in it (what a rep's first sync, or a reset, is)
+ * as ONE statement outside any transaction (a statement is one snapshot): the org version and client,
+ * the progress total, the rejections and conflicts, and the whole patch, which PostgreSQL renders as one
+ * text (each table's ops in list order, parents first), so the server never holds a row as an object.
+ * The tables are read only when the count fits the page (a one-time filter); otherwise, or when the
+ * client belongs to another user, it answers null and the page is read by the transaction instead.
+ * Incremental rounds stay there: one statement would plan every table's query even when nothing changed.
+ */
+async function readFirstPageAtOnce(
+  db: ServerDb,
+  user: SessionUser,
+  scope: UserScope,
+  request: { clientId: string; protocolVersion: number },
+  list: TableList,
+  limit: number,
+): Promise<PageAnswer | null> {
+  const org = user.orgId;
+  const { clientId, protocolVersion } = request;
+  const acks = {
+    ackedBefore: 0,
+    lastMutationId: sql`(SELECT coalesce(max(s.last_mutation_id), 0) FROM sync_clients s
+      WHERE s.client_id = ${clientId})`,
+  };
+  // Every query below has one good plan whatever the owner (the scope's customers first, then each one's
+  // children through their customer index, kept a nested loop by OFFSET 0), so PostgreSQL may keep a
+  // generic plan of this prepared statement instead of planning a dozen joins on every pull. In one
+  // snapshot no row is newer than the org version read, and no customer moved after it: a full round's
+  // `version <= target` and "not moved since" filters hold trivially and are left out here.
+  const child = (table: SyncedTable, select: SQL) =>
+    sql`in_scope s CROSS JOIN LATERAL (SELECT ${select} FROM ${sql.raw(SQL_TABLES[table])} x
+      WHERE x.customer_id = s.id AND x.org_id = ${org} AND ${live(table, 'x')} OFFSET 0) t`;
+  const source = (table: SyncedTable): SQL => {
+    const cols = wireSelectList(table, 'x', protocolVersion);
+    if (TABLE_SCOPE[table] === 'org') {
+      return sql`(SELECT ${cols} FROM ${sql.raw(SQL_TABLES[table])} x WHERE x.org_id = ${org}) t`;
+    }
+    if (TABLE_SCOPE[table] === 'customer') {
+      return sql`(SELECT ${cols} FROM customers x WHERE x.org_id = ${org} AND ${visible('x', scope)}) t`;
+    }
+    return child(table, cols);
+  };
+  const counts = list.tables.map((table) =>
+    TABLE_SCOPE[table] === 'child'
+      ? sql`(SELECT count(*) FROM ${child(table, sql`1`)})`
+      : TABLE_SCOPE[table] === 'customer'
+        ? sql`(SELECT count(*) FROM in_scope)`
+        : sql`(SELECT count(*) FROM ${sql.raw(SQL_TABLES[table])} x WHERE x.org_id = ${org})`,
+  );
+  const ctes = [
+    sql`head AS (${headQuery(clientId, org)})`,
+    sql`in_scope AS MATERIALIZED (SELECT c.id FROM customers c WHERE c.org_id = ${org} AND ${visible('c', scope)})`,
+    sql`counted AS (SELECT (${sql.join(counts, sql` + `)})::float8 AS total)`,
+    sql`rejected AS (${rejectionsQuery(clientId, acks)})`,
+    sql`conflicted AS (${conflictsQuery(clientId, acks)})`,
+  ];
+  // Each table's ops as one text, read only when the scope fits the page (a one-time filter).
+  const tables = list.tables.map((table) => {
+    const open = `{"op":"put","table":"${table}","row":`;
+    // The order of the paged rounds (by id; children by customer, id): the same text whichever way.
+    const order = isChildTable(table) ? sql`t."customerId", t.id` : sql`t.id`;
+    return sql`(SELECT string_agg(${open} || to_json(t)::text || '}', ',' ORDER BY ${order}) FROM ${source(table)}
+      WHERE (SELECT total FROM counted) <= ${limit})`;
+  });
+  const [row] = await db.statement<{
+    head: Head | null;
+    total: number;
+    rejections: RejectionRow[];
+    conflicts: Conflict[];
+    patch: string | null;
+  }>(sql`WITH ${sql.join(ctes, sql`, `)}
+    SELECT (SELECT to_json(head) FROM head) AS head, (SELECT total FROM counted) AS total,
+      (SELECT coalesce(json_agg(rejected), '[]'::json) FROM rejected) AS rejections,
+      (SELECT coalesce(json_agg(conflicted), '[]'::json) FROM conflicted) AS conflicts,
+      concat_ws(',', ${sql.join(tables, sql`, `)}) AS patch`);
+  const head = row?.head;
+  if (!row || !head || (head.userId !== null && head.userId !== user.id) || row.total > limit) return null;
+  const acked = head.lastMutationId ?? 0;
+  const filled = {
+    patch: row.patch ? ['{"op":"clear"}', row.patch] : ['{"op":"clear"}'],
+    next: { u: user.id, v: head.version, m: acked, l: list.id },
+    hasMore: false,
+    progress: { sent: row.total, total: row.total },
+  };
+  // The patch is one text: its ops are the clear and the rows counted.
+  return { ...answer(filled, acked, row.rejections, row.conflicts), ops: row.total + 1 };
+}
+
+async function readPageInTransaction(
   tx: ServerTx,
   user: SessionUser,
+  scope: UserScope,
   request: { clientId: string; protocolVersion: number },
+  list: TableList,
   cursor: PullCursor | null,
   limit: number,
-) {
+): Promise<PageAnswer> {
   const { clientId, protocolVersion } = request;
-  const list = tableListFor(protocolVersion);
   // Round trips are what a pull costs most under load: the org version, the client and (when the device
   // starts a full pull) the scope's row count come in one statement, the page's rows in a second.
-  const scope = await loadScope(tx, user);
-  const [head, counted] = await selectMany(tx, [
-    sql`SELECT o.version::float8 AS version, c.user_id AS "userId", c.last_mutation_id AS "lastMutationId"
-      FROM orgs o LEFT JOIN sync_clients c ON c.client_id = ${clientId} WHERE o.id = ${user.orgId}`,
-    ...(cursor === null ? [countScopeQuery(scope, list.tables)] : []),
+  // A settled cursor (the common incremental pull) also asks which tables changed since its version,
+  // so the page statement plans only those tables' queries (planning a dozen of them cost more than
+  // running them when a push touched two or three tables).
+  const settled = cursor !== null && cursor.p === undefined ? cursor : null;
+  const [headRows, probed] = await selectMany(tx, [
+    headQuery(clientId, user.orgId),
+    cursor === null
+      ? countScopeQuery(scope, list.tables)
+      : settled
+        ? changedTablesQuery(user.orgId, list.tables, settled.v)
+        : sql`SELECT NULL AS total`,
   ]);
-  const org = head?.[0] as
-    { version: number; userId: string | null; lastMutationId: number | null } | undefined;
+  const counted = cursor === null ? probed : undefined;
+  const org = headRows?.[0] as Head | undefined;
   if (!org) throw new AppError('unauthorized', 'Your organisation no longer exists');
   if (org.userId !== null && org.userId !== user.id) {
     throw new AppError('forbidden', 'clientId: this client belongs to another user; start a new client', {
@@ -388,8 +617,9 @@ async function readPage(
   // (electric-sql #1552). The device keeps its outbox across the `clear` (docs/sync-protocol.md "Reset").
   // A cursor issued for another table list restarts too: `p.t` indexes that list, and a device that
   // moves from protocol 3 to 4 (or 4 to 5) has none of the rows of the new tables and none of the new
-  // columns of the rows it holds, whatever its version (docs/server.md "Protocol 5 next to 4 and 3"). A full round's cursor inside a child table without `p.c` (issued
-  // before children were paged by customer) cannot be continued in that order: it restarts as well.
+  // columns of the rows it holds, whatever its version (docs/server.md "Protocol 5 next to 4 and 3"). A
+  // full round's cursor inside a child table without `p.c` (issued before children were paged by
+  // customer) cannot be continued in that order: it restarts as well.
   const sameList = (cursor?.l ?? 2) === list.id;
   const cursorTable = cursor?.p === undefined ? undefined : list.tables[cursor.p.t];
   const keysetOk =
@@ -436,9 +666,10 @@ async function readPage(
           lastMutationId: acked,
           progress: null,
         };
+  const target = usable?.p !== undefined ? usable.v : org.version;
+  const lastMutationId = usable?.p !== undefined ? usable.m : acked;
 
   const full = round.base === null;
-  const patch: PatchOp[] = round.firstPage && full ? [{ op: 'clear' }] : [];
   let progress: { sent: number; total: number } | null = round.progress;
   if (full && round.firstPage) {
     const total = counted?.[0]?.total;
@@ -450,15 +681,19 @@ async function readPage(
           : ((await tx.rows<{ total: number }>(countScopeQuery(scope, list.tables)))[0]?.total ?? 0),
     };
   }
-  let remaining = limit;
-  let next: PullCursor = { u: user.id, v: round.target, m: round.lastMutationId, l: list.id };
-  let hasMore = false;
-  // An incremental round with nothing newer than its base has nothing to send.
+  // An incremental round with nothing newer than its base has nothing to send; on its first page, a
+  // table without a change since the base (nor a customer moved or deleted, for a child) is skipped.
   const nothingChanged = round.base !== null && round.base >= org.version && round.firstPage;
-  const tables = nothingChanged ? [] : list.tables.slice(round.table);
-  const pageOf = (t: number, rowLimit: number) =>
-    pageQuery(
-      list.tables[t] as SyncedTable,
+  const tableCount = nothingChanged ? 0 : list.tables.length - round.table;
+  const changed =
+    settled && round.firstPage && round.base === settled.v
+      ? (probed?.[0]?.changed as boolean[] | undefined)
+      : undefined;
+  const skipped = (t: number) => changed !== undefined && changed[t] === false;
+  const pageOf = (t: number, rowLimit: number): Selection => {
+    const table = list.tables[t] as SyncedTable;
+    const query = pageQuery(
+      table,
       {
         ...round,
         after: t === round.table ? round.after : null,
@@ -467,81 +702,72 @@ async function readPage(
       scope,
       rowLimit,
     );
-  const notices = round.firstPage ? [rejectionsQuery(clientId, round), conflictsQuery(clientId, round)] : [];
+    return patchSelection(table, round, query);
+  };
+  const notices: Selection[] = round.firstPage
+    ? [
+        { as: 'rows', query: rejectionsQuery(clientId, round) },
+        { as: 'rows', query: conflictsQuery(clientId, round) },
+      ]
+    : [];
   // Every remaining table in the same statement (each limited to the whole page; what exceeds the page
   // is dropped) when the page cannot be large: an incremental round (the changes since the device's
   // last pull), or a full round's first page whose scope fits in it. A large full round pages table by
-  // table as before, so no table is read beyond the page.
+  // table, so no table is read beyond the page.
   const together = !full || (round.firstPage && progress !== null && progress.total <= limit);
-  const results = await selectMany(tx, [
-    ...notices,
-    ...(together ? tables.map((_, i) => pageOf(round.table + i, limit)) : []),
-  ]);
-  const [rejections, conflicts] = (round.firstPage ? results.slice(0, 2) : [[], []]) as [
-    RejectionRow[],
-    Conflict[],
-  ];
-  for (let i = 0; i < tables.length; i++) {
-    const t = round.table + i;
-    const table = list.tables[t] as SyncedTable;
-    const rows = together
-      ? (results[notices.length + i] ?? []).slice(0, remaining)
-      : await tx.rows(pageOf(t, remaining));
-    for (const row of rows) patch.push(toOp(table, row));
-    remaining -= rows.length;
-    if (remaining === 0) {
-      const last = rows[rows.length - 1];
-      next = { ...next, p: { b: round.base, t, a: last ? String(last.id) : round.after } };
-      if (full && isChildTable(table) && next.p) {
-        const c = last ? String(last.customerId) : round.afterCustomer;
-        if (c !== null) next.p.c = c;
-      }
-      hasMore = true;
-      break;
-    }
-  }
-  if (progress) {
-    progress.sent += limit - remaining;
-    // The total was counted in the first page's snapshot; keep the bar honest if rows were added since.
-    progress.total = Math.max(progress.total, progress.sent);
-    if (next.p) next.p = { ...next.p, s: progress.sent, n: progress.total };
-  }
-
+  const read = Array.from({ length: tableCount }, (_, i) => round.table + i).filter((t) => !skipped(t));
+  const results = await selectMixed(tx, [...notices, ...(together ? read.map((t) => pageOf(t, limit)) : [])]);
+  const rejections = (round.firstPage ? (results[0]?.rows ?? []) : []) as RejectionRow[];
+  const conflicts = (round.firstPage ? (results[1]?.rows ?? []) : []) as Conflict[];
+  const filled = await fillPage(
+    round,
+    { target, lastMutationId, userId: user.id },
+    tableCount,
+    async (i, remaining) =>
+      skipped(round.table + i)
+        ? []
+        : together
+          ? (results[notices.length + read.indexOf(round.table + i)]?.patch ?? [])
+          : ((await selectMixed(tx, [pageOf(round.table + i, remaining)]))[0]?.patch ?? []),
+    limit,
+    progress,
+  );
   // A full round sends every row in scope after its `clear` anyway; an incremental one re-fetches.
-  if (!full && (rejections.length > 0 || conflicts.length > 0)) {
-    patch.push(...(await refetchRows(tx, scope, round, rejections, conflicts)));
-  }
-
-  const response: PullResponse = {
-    cursor: encodeCursor(next),
-    hasMore,
-    lastMutationId: round.lastMutationId,
-    patch,
-    rejections: rejections.map((r) => ({
-      mutationId: r.mutationId,
-      name: r.name,
-      error: r.error,
-      args: r.args,
-    })),
-    conflicts,
-    ...(progress ? { progress } : {}),
-  };
-  return response;
+  const refetched =
+    !full && (rejections.length > 0 || conflicts.length > 0)
+      ? await refetchRows(tx, scope, round, rejections, conflicts)
+      : [];
+  return answer(filled, lastMutationId, rejections, conflicts, refetched);
 }
 
 /**
- * POST /sync/pull: the patch that brings the device from its cursor to the org's current version, for
- * the user's scope, paged. Each page reads one REPEATABLE READ snapshot; a round's target version is the
+ * POST /sync/pull as JSON text: the patch that brings the device from its cursor to the org's current
+ * version, for the user's scope, paged. Each page reads one snapshot: a single statement when the page
+ * is a device's first (readFirstPageAtOnce), else a REPEATABLE READ transaction; a round's target version is the
  * org version in its first page's snapshot, which (writers of an org commit in version order) covers
  * exactly the transactions committed before it (docs/server.md).
  */
-export async function handlePull(db: ServerDb, user: SessionUser, body: unknown): Promise<PullResponse> {
+export async function handlePullText(
+  db: ServerDb,
+  user: SessionUser,
+  body: unknown,
+): Promise<{ text: string; ops: number; hasMore: boolean }> {
   checkProtocolVersion(body);
   const request = parseOrThrow(pullRequestSchema, body, 'pull');
   const cursor = request.cursor === null ? null : decodeCursor(request.cursor);
   const limit = request.limit ?? DEFAULT_PULL_LIMIT;
-  return db.transaction((tx) => readPage(tx, user, request, cursor, limit), {
-    isolation: 'repeatable read',
-    readOnly: true,
-  });
+  const list = tableListFor(request.protocolVersion);
+  const scope = await loadScope(db, user);
+  const page =
+    (cursor === null ? await readFirstPageAtOnce(db, user, scope, request, list, limit) : null) ??
+    (await db.transaction((tx) => readPageInTransaction(tx, user, scope, request, list, cursor, limit), {
+      isolation: 'repeatable read',
+      readOnly: true,
+    }));
+  return { text: renderPage(page), ops: page.ops, hasMore: page.head.hasMore };
+}
+
+/** handlePullText's answer as an object (tests and in-process callers). */
+export async function handlePull(db: ServerDb, user: SessionUser, body: unknown): Promise<PullResponse> {
+  return JSON.parse((await handlePullText(db, user, body)).text) as PullResponse;
 }
