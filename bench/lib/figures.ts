@@ -19,8 +19,8 @@ export type FigureNote = {
   referenceLabel: string;
   /** Human form of the target, e.g. "≥ 0.4". */
   target: string;
-  /** True when the figure meets its target. */
-  meets: (value: number) => boolean;
+  /** True when the figure meets its target; null for a figure logged beside one, without a target. */
+  meets: ((value: number) => boolean) | null;
 };
 
 export type Measured = Figure & FigureNote;
@@ -73,7 +73,7 @@ export function formatTable(figures: readonly Measured[]): string {
     f.reference === null ? '–' : `${show(f.reference)} (${f.referenceLabel})`,
     show(f.ratio),
     f.target,
-    f.meets(f.value) ? 'yes' : 'NO',
+    f.meets === null ? '–' : f.meets(f.value) ? 'yes' : 'NO',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>

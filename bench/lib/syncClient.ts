@@ -20,7 +20,7 @@ export class BenchHttpError extends Error {
   }
 }
 
-async function request<T>(
+export async function request<T>(
   url: string,
   init: { method: 'GET' | 'POST'; body?: unknown; token?: string },
 ): Promise<{ body: T; ms: number }> {
