@@ -372,14 +372,10 @@ async function refetchRows(
 function changedTablesQuery(orgId: string, tables: readonly SyncedTable[], base: number): SQL {
   const changedIn = (from: string) =>
     sql`EXISTS (SELECT 1 FROM ${sql.raw(from)} x WHERE x.org_id = ${orgId} AND x.version > ${base})`;
-  const moved = sql`(${changedIn('ownership_history')} OR EXISTS (SELECT 1 FROM customers x
-    WHERE x.org_id = ${orgId} AND x.version > ${base} AND x.deleted_at IS NOT NULL))`;
-  const flags = tables.map((table) =>
-    TABLE_SCOPE[table] === 'child'
-      ? sql`(${changedIn(SQL_TABLES[table])} OR ${moved})`
-      : changedIn(SQL_TABLES[table]),
-  );
-  return sql`SELECT ARRAY[${sql.join(flags, sql`, `)}] AS changed`;
+  const flags = tables.map((table) => changedIn(SQL_TABLES[table]));
+  return sql`SELECT ARRAY[${sql.join(flags, sql`, `)}] AS changed, (${changedIn('ownership_history')}
+    OR EXISTS (SELECT 1 FROM customers x WHERE x.org_id = ${orgId} AND x.version > ${base}
+      AND x.deleted_at IS NOT NULL)) AS moved`;
 }
 
 /** This client's rejections delivered by a round's first page: ids in (acked before, last processed]. */
@@ -688,11 +684,14 @@ async function readPageInTransaction(
   // table without a change since the base (nor a customer moved or deleted, for a child) is skipped.
   const nothingChanged = round.base !== null && round.base >= org.version && round.firstPage;
   const tableCount = nothingChanged ? 0 : list.tables.length - round.table;
-  const changed =
+  const probe =
     settled && round.firstPage && round.base === settled.v
-      ? (probed?.[0]?.changed as boolean[] | undefined)
+      ? (probed?.[0] as { changed: boolean[]; moved: boolean } | undefined)
       : undefined;
-  const skipped = (t: number) => changed !== undefined && changed[t] === false;
+  const skipped = (t: number) =>
+    probe !== undefined &&
+    probe.changed[t] === false &&
+    !(probe.moved && isChildTable(list.tables[t] as SyncedTable));
   const pageOf = (t: number, rowLimit: number): Selection => {
     const table = list.tables[t] as SyncedTable;
     const query = pageQuery(
