@@ -53,7 +53,8 @@ export async function login(db: ServerDb, request: LoginRequest, now: number): P
 
 /** The live session of a bearer token; unknown, expired and revoked tokens are all 401. */
 export async function authenticate(db: ServerDb, token: string, now: number): Promise<AuthSession> {
-  const [found] = await db.rows<{ sessionId: string; lastSeenAt: number } & SessionUser>(sql`
+  // Every request runs this: a prepared statement (two unique-index lookups, one plan for any token).
+  const [found] = await db.statement<{ sessionId: string; lastSeenAt: number } & SessionUser>(sql`
     SELECT s.id AS "sessionId", s.last_seen_at::float8 AS "lastSeenAt",
            u.id, u.org_id AS "orgId", u.team_id AS "teamId", u.username, u.display_name AS "displayName", u.role
     FROM device_sessions s JOIN users u ON u.id = s.user_id
