@@ -1,4 +1,4 @@
-import { memo, useMemo, type ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserItem } from '../../../../../shared/api/contract';
 import type {
@@ -12,10 +12,10 @@ import type { Locale } from '../../../i18n/locale';
 import { Icon } from '../../../ui';
 import type { AttrFormController } from '../hooks/useAttrForm';
 import { useUserDirectory } from '../hooks/useTemplates';
-import { currentDraft } from '../utils/attrForm';
+import { compileShape, currentDraft, retiredKeys } from '../utils/attrForm';
 import { formatAttrValue, helpOf, labelOf } from '../utils/attrFormat';
 import type { AttrDraft } from '../utils/attrValues';
-import { controlWords, type ControlWords } from '../utils/controlWords';
+import { controlWordsIn, type ControlWords } from '../utils/controlWords';
 import { AttrControl } from './AttrControl';
 import { RetiredValues } from './RetiredValues';
 
@@ -40,14 +40,14 @@ export function DynamicForm({
   testId?: string;
   showRetired?: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const locale = useAppStore((s) => s.locale);
-  const words = useMemo(() => controlWords(t), [t]);
+  const words = controlWordsIn(t, i18n.language);
   const { shape, evaluation } = form;
   const needsUsers = shape?.fields.some((f) => f.type === 'user') ?? false;
   const directory = useUserDirectory(needsUsers);
   if (!shape || !evaluation) return null;
-  const defs = new Map(shape.fields.map((f) => [f.key, f]));
+  const { defs } = compileShape(shape);
   return (
     <div
       className={narrow ? 'tp-attrform tp-attrform--narrow' : 'tp-attrform'}
@@ -84,7 +84,7 @@ export function DynamicForm({
           </Section>
         );
       })}
-      {showRetired ? (
+      {showRetired && retiredKeys(shape, form.previous).length > 0 ? (
         <RetiredValues
           shape={shape}
           stored={form.previous}

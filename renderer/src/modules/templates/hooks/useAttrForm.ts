@@ -1,17 +1,13 @@
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppErrorData } from '../../../../../shared/errors';
-import {
-  initialAttrs,
-  type FieldDef,
-  type OptionList,
-  type TemplateShape,
-} from '../../../../../shared/templates';
+import type { FieldDef, OptionList, TemplateShape } from '../../../../../shared/templates';
 import { useAppStore } from '../../../app/store';
-import { useErrorText } from '../../../i18n/useErrorText';
+import { describeError } from '../../../i18n/errors';
 import {
   attrsForCreate,
   attrsForUpdate,
+  compileShape,
   evaluateAttrForm,
   type AttrDrafts,
   type AttrFormEvaluation,
@@ -57,8 +53,8 @@ export type AttrFormController = {
   takeServerError: (error: AppErrorData) => boolean;
   /** Moves the focus to the first field with a problem; false when there is none. */
   focusFirstProblem: () => boolean;
-  /** The form is ready to send (no problem anywhere shown). */
-  valid: boolean;
+  /** The form is ready to send (no problem anywhere shown). Judged when read. */
+  readonly valid: boolean;
   /**
    * What a create sends (`attrs` + `templateVersionId`), or {} when no template is published. Null while
    * something is wrong.
@@ -84,14 +80,20 @@ export type AttrFormController = {
 };
 
 const NO_DEFAULTS: Readonly<Record<string, unknown>> = {};
+const NO_DEFS: ReadonlyMap<string, FieldDef> = new Map();
 
 /**
  * State of one business-profile form: drafts by field key (kept across a change of template, as when
- * a new customer's industry picks another one), judged on every change by the shared validator.
+ * a new customer's industry picks another one), judged by the shared validator after every change —
+ * when the verdict is first read (a touched field's message, `valid`, a submit), not at every render.
  */
 export function useAttrForm(opts: AttrFormOptions): AttrFormController {
-  const { t } = useTranslation();
-  const errorText = useErrorText();
+  const { t, i18n } = useTranslation();
+  // `useErrorText` over this hook's own `t`: one `useTranslation` per form rather than two.
+  const errorText = useCallback(
+    (error: AppErrorData) => describeError(t, (k) => i18n.exists(k), error),
+    [t, i18n],
+  );
   const locale = useAppStore((s) => s.locale);
   const { shape, versionId, mode, previous, optionLists, userExists } = opts;
   const idPrefix = opts.idPrefix ?? 'attr';
@@ -100,12 +102,10 @@ export function useAttrForm(opts: AttrFormOptions): AttrFormController {
   const [submitted, setSubmitted] = useState(false);
   const [serverError, setServerError] = useState<{ key: string; error: AppErrorData } | null>(null);
 
+  const compiled = shape ? compileShape(shape) : null;
   // New records (and a lead's conversion, which gives the customer a profile) start from the defaults.
-  const defaults = useMemo(
-    () => (shape && mode !== 'update' ? initialAttrs(shape) : NO_DEFAULTS),
-    [shape, mode],
-  );
-  const defs = useMemo(() => new Map((shape?.fields ?? []).map((f) => [f.key, f])), [shape]);
+  const defaults = compiled && mode !== 'update' ? compiled.defaults : NO_DEFAULTS;
+  const defs = compiled?.defs ?? NO_DEFS;
   const evaluation = useMemo(
     () => (shape ? evaluateAttrForm({ shape, drafts, previous, optionLists, userExists, defaults }) : null),
     [shape, drafts, previous, optionLists, userExists, defaults],
@@ -124,8 +124,9 @@ export function useAttrForm(opts: AttrFormOptions): AttrFormController {
 
   const errorFor = useCallback(
     (key: string): string | null => {
-      const problem = evaluation?.problems[key];
-      if (problem && (touched[key] || submitted)) return attrProblemText(t, problem, defs.get(key), locale);
+      // Untouched fields of an unsubmitted form show nothing: the verdict is not even asked for.
+      const problem = touched[key] || submitted ? evaluation?.problems[key] : undefined;
+      if (problem) return attrProblemText(t, problem, defs.get(key), locale);
       if (serverError?.key === key) {
         const p = serverAttrProblem(serverError.error, defs.get(key));
         return p
@@ -155,8 +156,6 @@ export function useAttrForm(opts: AttrFormOptions): AttrFormController {
     },
     [defs, controlId],
   );
-
-  const valid = evaluation === null || evaluation.normalized !== null;
 
   const createPart = useCallback(() => {
     if (!evaluation || !versionId) return {};
@@ -192,7 +191,10 @@ export function useAttrForm(opts: AttrFormOptions): AttrFormController {
     markSubmitted: useCallback(() => setSubmitted(true), []),
     takeServerError,
     focusFirstProblem,
-    valid,
+    // Read when asked (a submit, the designer's verdict), so a form that has just opened is not judged.
+    get valid() {
+      return evaluation === null || evaluation.normalized !== null;
+    },
     createPart,
     updatePart,
     convertPart,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attrsForCreate, attrsForUpdate, evaluateAttrForm, retiredKeys } from './attrForm';
+import { initialAttrs } from '../../../../../shared/templates/validate';
+import { attrsForCreate, attrsForUpdate, compileShape, evaluateAttrForm, retiredKeys } from './attrForm';
 import { field, shapeOf, SIZE_LIST } from './testShapes';
 
 const lists = [SIZE_LIST];
@@ -117,5 +118,21 @@ describe('the dynamic form as a pure function', () => {
       optionLists: lists,
     });
     expect(changed.problems.note).toEqual({ key: 'attr.readOnly' });
+  });
+
+  it("builds a version's lookups once, and judges only when the verdict is read", () => {
+    const compiled = compileShape(shape);
+    expect(compileShape(shape)).toBe(compiled);
+    expect(compiled.placed).toEqual(['size', 'revenue', 'note']);
+    expect(compiled.defs.get('revenue')).toBe(revenue);
+    expect(compiled.defaults).toEqual(initialAttrs(shape));
+    // A copy is another version as far as the cache knows (drafts in the designer are rebuilt, not edited).
+    expect(compileShape({ ...shape })).not.toBe(compiled);
+
+    const e = evaluateAttrForm({ shape, drafts: { revenue: '999' }, previous: null, optionLists: lists });
+    expect(e.values.revenue).toBe(99_900);
+    const problems = e.problems;
+    expect(e.problems).toBe(problems);
+    expect(problems.revenue?.key).toBe('attr.min.money');
   });
 });

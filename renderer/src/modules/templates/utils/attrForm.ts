@@ -1,5 +1,10 @@
 import type { FieldDef, OptionList, TemplateShape } from '../../../../../shared/templates/schema';
-import { validateAttrs, visibleFieldKeys, type AttrIssue } from '../../../../../shared/templates/validate';
+import {
+  initialAttrs,
+  validateAttrs,
+  visibleFieldKeys,
+  type AttrIssue,
+} from '../../../../../shared/templates/validate';
 import type { FieldProblemText } from '../../../i18n/useFieldError';
 import { fromDraft, moneyCurrency, sameAttrValue, toDraft, type AttrDraft } from './attrValues';
 
@@ -27,16 +32,49 @@ export type AttrFormInput = {
 
 export type AttrFormEvaluation = {
   /** Placed fields, in the form's order. */
-  placed: string[];
+  placed: readonly string[];
   /** Every placed field's stored-shape value (null: none). */
   values: Record<string, unknown>;
   /** Fields shown now (conditions are live). */
   visible: Set<string>;
-  /** What is wrong, by field key, as translation keys under `validation.`. */
-  problems: Record<string, FieldProblemText>;
+  /**
+   * What is wrong, by field key, as translation keys under `validation.`. Judged by the shared validator
+   * on first read (see `evaluateAttrForm`).
+   */
+  readonly problems: Record<string, FieldProblemText>;
   /** The validator's normalised values (visible fields, retired values kept) when everything is right. */
-  normalized: Record<string, unknown> | null;
+  readonly normalized: Record<string, unknown> | null;
 };
+
+/** A template version's lookups, built once per version (see `compileShape`). */
+export type CompiledShape = {
+  /** Field definitions by key. */
+  defs: ReadonlyMap<string, FieldDef>;
+  /** Placed field keys in reading order. */
+  placed: readonly string[];
+  /** A new record's starting values (`initialAttrs`). */
+  defaults: Readonly<Record<string, unknown>>;
+};
+
+const compiledShapes = new WeakMap<TemplateShape, CompiledShape>();
+
+/**
+ * The lookups every render and every keystroke of a form need, built once per template version: a
+ * version (and a designer's draft, rebuilt on each change) is an immutable object, so it is the key.
+ * Opening the same record form again costs no rebuilding.
+ */
+export function compileShape(shape: TemplateShape): CompiledShape {
+  let c = compiledShapes.get(shape);
+  if (!c) {
+    c = {
+      defs: new Map(shape.fields.map((f) => [f.key, f])),
+      placed: placedKeys(shape),
+      defaults: initialAttrs(shape),
+    };
+    compiledShapes.set(shape, c);
+  }
+  return c;
+}
 
 /**
  * What a field's control holds: what the user typed, else the record's stored value, else (new records)
@@ -69,10 +107,15 @@ export function candidateValues(
   return { ...(previous ?? {}), ...values };
 }
 
+/**
+ * Values and visibility are worked out at once (the form renders them); the verdict of the shared
+ * validator — `problems` and `normalized` — only when first read, then kept. A form that has just
+ * opened shows no message (nothing is touched yet), so its first paint does not wait for a validation
+ * nobody reads; the first keystroke, a submit or the designer's verdict reads it.
+ */
 export function evaluateAttrForm(input: AttrFormInput): AttrFormEvaluation {
   const { shape, drafts, previous, optionLists } = input;
-  const defs = new Map(shape.fields.map((f) => [f.key, f]));
-  const placed = placedKeys(shape);
+  const { defs, placed } = compileShape(shape);
   const values: Record<string, unknown> = {};
   const parseProblems: Record<string, FieldProblemText> = {};
   for (const key of placed) {
@@ -87,21 +130,37 @@ export function evaluateAttrForm(input: AttrFormInput): AttrFormEvaluation {
     } else values[key] = parsed.value;
   }
   const visible = visibleFieldKeys(shape, values);
-  const verdict = validateAttrs(shape, candidateValues(previous, values), {
-    optionLists,
-    previous,
-    userExists: input.userExists,
-  });
-  const problems: Record<string, FieldProblemText> = {};
-  for (const [key, p] of Object.entries(parseProblems)) if (visible.has(key)) problems[key] = p;
-  if (!verdict.ok) {
-    for (const issue of verdict.issues) {
-      if (problems[issue.field]) continue;
-      problems[issue.field] = issueProblem(issue, defs.get(issue.field));
+  let verdict: Pick<AttrFormEvaluation, 'problems' | 'normalized'> | null = null;
+  const judge = () => {
+    if (verdict) return verdict;
+    const v = validateAttrs(shape, candidateValues(previous, values), {
+      optionLists,
+      previous,
+      userExists: input.userExists,
+    });
+    const problems: Record<string, FieldProblemText> = {};
+    for (const [key, p] of Object.entries(parseProblems)) if (visible.has(key)) problems[key] = p;
+    if (!v.ok) {
+      for (const issue of v.issues) {
+        if (problems[issue.field]) continue;
+        problems[issue.field] = issueProblem(issue, defs.get(issue.field));
+      }
     }
-  }
-  const ok = verdict.ok && Object.keys(problems).length === 0;
-  return { placed, values, visible, problems, normalized: ok && verdict.ok ? verdict.values : null };
+    const ok = v.ok && Object.keys(problems).length === 0;
+    verdict = { problems, normalized: ok && v.ok ? v.values : null };
+    return verdict;
+  };
+  return {
+    placed,
+    values,
+    visible,
+    get problems() {
+      return judge().problems;
+    },
+    get normalized() {
+      return judge().normalized;
+    },
+  };
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { TFunction } from 'i18next';
 
 /**
- * The few words a form's controls show (yes / no, placeholders, star names…), translated once per form
- * and language rather than once per control: a 60-field form would otherwise spend a noticeable share of
- * its mount in `t()` (bench local.form_render_ms).
+ * The few words a form's controls show (yes / no, placeholders, star names…), translated once per
+ * language (`controlWordsIn`) rather than once per control: a 60-field form would otherwise spend a
+ * noticeable share of its mount in `t()` (bench local.form_render_ms).
  */
 export type ControlWords = {
   required: string;
@@ -31,4 +31,19 @@ export function controlWords(t: TFunction): ControlWords {
     region: [t('templates.region.province'), t('templates.region.city'), t('templates.region.district')],
     stars: Array.from({ length: 10 }, (_, i) => t('templates.stars', { n: i + 1 })),
   };
+}
+
+const byLanguage = new Map<string, ControlWords>();
+
+/**
+ * `controlWords` kept per language: the words are the same for every form, so opening a form again
+ * translates nothing (the bundles are static; a language switch just picks the other entry).
+ */
+export function controlWordsIn(t: TFunction, language: string): ControlWords {
+  let words = byLanguage.get(language);
+  if (!words) {
+    words = controlWords(t);
+    byLanguage.set(language, words);
+  }
+  return words;
 }
