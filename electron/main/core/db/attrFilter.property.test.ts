@@ -11,18 +11,21 @@ import {
   type CatalogRow,
 } from '../../../../shared/templates';
 import { makeTempDir, openTestDatabase, seedRows, TEST_ORG_ID, testCustomer, testUser } from '../testing';
+import { attrColumnsContent, forgetAttrColumns } from './attrColumns';
 import { indexedAttrFields, rebuildAttrIndex } from './attrIndex';
 import { listCustomers } from './customers';
 import type { ClientDatabase } from './open';
 import { clearSyncedTables, deleteRow, getRow, updateRow, upsertRow } from './rows';
 
 /**
- * Template-field filters of the customer list (db/attrIndex.ts) against the reference meaning,
- * `matchesAttrFilter` (shared/templates/filter.ts) applied to the stored attributes: every answer — rows
- * in order and total — must be the reference's, for random values of every JSON shape (strings blank or
- * astral, numbers, booleans, lists, objects), random filters of every operator, fields the index holds
- * and fields it does not, with and without a quick search and an owner, through writes of every kind
- * and changes of the catalog's indexed fields.
+ * Template-field filters of the customer list (db/attrIndex.ts, answered from the in-memory columns of
+ * db/attrColumns.ts) against the reference meaning, `matchesAttrFilter` (shared/templates/filter.ts)
+ * applied to the stored attributes: every answer — rows in order and total — must be the reference's, for
+ * random values of every JSON shape (strings blank, astral or with lone surrogates, numbers, booleans,
+ * lists, objects), random filters of every operator, fields the index holds and fields it does not, with
+ * and without a quick search and an owner, through writes of every kind after the columns were built
+ * (committed, or rolled back after lists were read inside the transaction), renames, clears and changes
+ * of the catalog's indexed fields.
  */
 
 const RUNS = Number(process.env.TIDEPOOL_PROPERTY_RUNS ?? 200);
@@ -53,6 +56,9 @@ const STRINGS = [
   'a😀b',
   '\uE000',
   '\uFFFF',
+  // Lone surrogates: JSON keeps them (escaped), and so must every copy of a value.
+  '\uD83D',
+  'a\uDE00',
 ];
 const scalarArb = fc.oneof(
   fc.constantFrom(...STRINGS),
@@ -97,6 +103,7 @@ const filterArb: fc.Arbitrary<AttrFilter> = fc
         'école',
         '😀',
         '\uE000',
+        '\uD83D',
         '2024',
         '-0',
       ),
@@ -218,6 +225,53 @@ function check(q: ListQuery): void {
   expect(got.rows.map((r) => r.id)).toEqual(expected.slice(q.offset, q.offset + q.limit));
 }
 
+const opArb = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('update' as const), pick: fc.nat(), attrs: attrsArb }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('upsert' as const), pick: fc.nat(), attrs: attrsArb }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('convert' as const), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('rename' as const), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('insert' as const), attrs: attrsArb }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('catalog' as const), indexed: fc.subarray([...FIELDS]) }),
+  },
+);
+type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
+let catalogVersion = 2;
+
+/** Writes of every kind through the repository (db/rows.ts), as pulls and mutations make them. */
+function applyOps(ops: readonly Op[]): void {
+  const ids = db.prepare('SELECT "id" FROM "customers" ORDER BY "id"').pluck().all() as string[];
+  for (const o of ops) {
+    const id = 'pick' in o ? ids[o.pick % Math.max(ids.length, 1)] : undefined;
+    const row = id ? getRow(db, 'customers', id) : undefined;
+    if (o.kind === 'update' && row) updateRow(db, 'customers', row.id, { attrs: o.attrs });
+    else if (o.kind === 'upsert' && row)
+      upsertRow(db, 'customers', { ...row, attrs: o.attrs, version: row.version + 1 });
+    else if (o.kind === 'convert' && row) {
+      updateRow(db, 'customers', row.id, { kind: row.kind === 'lead' ? 'customer' : 'lead' });
+    } else if (o.kind === 'rename' && row) {
+      updateRow(db, 'customers', row.id, { name: randomCustomer({}).name });
+    } else if (o.kind === 'delete' && row) deleteRow(db, 'customers', row.id);
+    else if (o.kind === 'insert') upsertRow(db, 'customers', randomCustomer(o.attrs));
+    else if (o.kind === 'catalog') upsertRow(db, 'catalogs', catalog(o.indexed, catalogVersion++));
+  }
+}
+
+/** The in-memory columns, caught up after the writes, hold exactly what a fresh build reads. */
+function expectColumnsFresh(): void {
+  const incremental = attrColumnsContent(db);
+  forgetAttrColumns(db);
+  expect(attrColumnsContent(db)).toEqual(incremental);
+}
+
 /** The index's content, fields by key (ids differ after a rebuild), in a canonical order. */
 function indexContent(): string[] {
   const keyOf = new Map([...indexedAttrFields(db)].map(([key, f]) => [f.id, key]));
@@ -236,39 +290,14 @@ describe('template-field filters of the customer list (property)', () => {
   });
 
   it('stay exact through writes of every kind, clears and changes of the indexed fields', () => {
-    const op = fc.oneof(
-      fc.record({ kind: fc.constant('update' as const), pick: fc.nat(), attrs: attrsArb }),
-      fc.record({ kind: fc.constant('upsert' as const), pick: fc.nat(), attrs: attrsArb }),
-      fc.record({ kind: fc.constant('convert' as const), pick: fc.nat() }),
-      fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
-      fc.record({ kind: fc.constant('insert' as const), attrs: attrsArb }),
-      fc.record({
-        kind: fc.constant('catalog' as const),
-        indexed: fc.subarray([...FIELDS]),
-      }),
-    );
-    let catalogVersion = 2;
     fc.assert(
       fc.property(
-        fc.array(op, { maxLength: 6 }),
+        fc.array(opArb, { maxLength: 6 }),
         fc.array(queryArb, { minLength: 1, maxLength: 3 }),
         (ops, queries) => {
-          const ids = db.prepare('SELECT "id" FROM "customers" ORDER BY "id"').pluck().all() as string[];
-          db.transaction(() => {
-            for (const o of ops) {
-              const id = 'pick' in o ? ids[o.pick % Math.max(ids.length, 1)] : undefined;
-              const row = id ? getRow(db, 'customers', id) : undefined;
-              if (o.kind === 'update' && row) updateRow(db, 'customers', row.id, { attrs: o.attrs });
-              else if (o.kind === 'upsert' && row)
-                upsertRow(db, 'customers', { ...row, attrs: o.attrs, version: row.version + 1 });
-              else if (o.kind === 'convert' && row) {
-                updateRow(db, 'customers', row.id, { kind: row.kind === 'lead' ? 'customer' : 'lead' });
-              } else if (o.kind === 'delete' && row) deleteRow(db, 'customers', row.id);
-              else if (o.kind === 'insert') upsertRow(db, 'customers', randomCustomer(o.attrs));
-              else if (o.kind === 'catalog') upsertRow(db, 'catalogs', catalog(o.indexed, catalogVersion++));
-            }
-          })();
+          db.transaction(() => applyOps(ops))();
           for (const q of queries) check(q);
+          expectColumnsFresh();
         },
       ),
       { numRuns: Math.max(20, Math.floor(RUNS / 4)) },
@@ -277,6 +306,30 @@ describe('template-field filters of the customer list (property)', () => {
     const incremental = indexContent();
     db.transaction(() => rebuildAttrIndex(db))();
     expect(indexContent()).toEqual(incremental);
+  });
+
+  it('stay exact inside a transaction and after its rollback', () => {
+    fc.assert(
+      fc.property(
+        fc.array(opArb, { minLength: 1, maxLength: 6 }),
+        fc.array(queryArb, { minLength: 1, maxLength: 2 }),
+        fc.array(queryArb, { minLength: 1, maxLength: 2 }),
+        fc.boolean(),
+        (ops, inside, after, commit) => {
+          // Lists read inside see the transaction's rows; a rollback takes them back from the lists too.
+          const run = db.transaction(() => {
+            applyOps(ops);
+            for (const q of inside) check(q);
+            if (!commit) throw new Error('rolled back');
+          });
+          if (commit) run();
+          else expect(run).toThrow('rolled back');
+          for (const q of after) check(q);
+          expectColumnsFresh();
+        },
+      ),
+      { numRuns: Math.max(20, Math.floor(RUNS / 4)) },
+    );
   });
 
   it('compares strings in the order of JavaScript (UTF-16 code units), not by their UTF-8 bytes', () => {
@@ -304,7 +357,7 @@ describe('template-field filters of the customer list (property)', () => {
     db.transaction(() => rows.forEach((r) => deleteRow(db, 'customers', r.id)))();
   });
 
-  it('answers from remembered row sets only while the index is unchanged, by this connection or another', () => {
+  it('answers as the rows are after a rollback, and after another connection commits', () => {
     seedRows(db, { catalogs: [catalog(['a', 'b'], 2000)] });
     const filters = [attrFilterSchema.parse({ field: 'a', op: 'in', values: ['memo-probe'] })];
     const ids = () =>
@@ -339,11 +392,48 @@ describe('template-field filters of the customer list (property)', () => {
     db.transaction(() => deleteRow(db, 'customers', row.id))();
   });
 
+  it('are built again after a rollback of the transaction that built them', () => {
+    const q: ListQuery = {
+      filters: [attrFilterSchema.parse({ field: 'a', op: 'notEmpty' })],
+      query: undefined,
+      ownerId: undefined,
+      sort: 'name',
+      desc: false,
+      offset: 0,
+      limit: 50,
+    };
+    check(q);
+    // The clear drops the columns; a list inside the transaction builds them from the empty table.
+    const run = db.transaction(() => {
+      clearSyncedTables(db);
+      check(q);
+      throw new Error('rolled back');
+    });
+    expect(run).toThrow('rolled back');
+    check(q);
+    expectColumnsFresh();
+  });
+
   it('empties with a clear and fills again as rows arrive, keeping its fields', () => {
+    // The same indexed fields before and after: only the clear itself tells the columns.
+    seedRows(db, { catalogs: [catalog(['a', 'b', 'c', 'd'], 98)] });
+    check({
+      filters: [attrFilterSchema.parse({ field: 'a', op: 'notEmpty' })],
+      query: undefined,
+      ownerId: undefined,
+      sort: 'name',
+      desc: false,
+      offset: 0,
+      limit: 50,
+    });
     db.transaction(() => clearSyncedTables(db))();
     expect(indexContent()).toEqual([]);
     const row = randomCustomer({ a: 'abc', b: 5 });
-    seedRows(db, { catalogs: [catalog(['a', 'b'], 99)], customers: [{ ...row, kind: 'customer' }] });
+    seedRows(db, {
+      users: [rep, other],
+      catalogs: [catalog(['a', 'b', 'c', 'd'], 99)],
+      customers: [{ ...row, kind: 'customer' }],
+    });
     expect(
       listCustomers(db, {
         offset: 0,
@@ -352,5 +442,12 @@ describe('template-field filters of the customer list (property)', () => {
         attrFilters: [attrFilterSchema.parse({ field: 'b', op: 'range', min: 5 })],
       }).rows.map((r) => r.id),
     ).toEqual([row.id]);
+    // The new rows take the rowids of the cleared ones: their answers are theirs, not the old rows'.
+    seedRows(db, {
+      customers: fc
+        .sample(attrsArb, { numRuns: 150, seed: 9 })
+        .map((attrs) => randomCustomer(attrs as Record<string, unknown>)),
+    });
+    fc.assert(fc.property(queryArb, check), { numRuns: Math.max(20, Math.floor(RUNS / 4)) });
   });
 });

@@ -8,16 +8,17 @@ import { statement } from './statements';
 /**
  * The attribute index of the customers table (docs/templates.md "Storage that searches → device"): one
  * entry per (indexed field, customers row, value), in a WITHOUT ROWID table keyed by
- * (field, kind, v, customer), so a template-field filter of the customer list is one range of one
- * b-tree, whatever the value's type and whether the field holds one value or a list.
+ * (field, kind, v, customer), so one field's values are one range of one b-tree, whatever their type and
+ * whether the field holds one value or a list. The customer list's template filters are answered from
+ * an in-memory mirror of it (db/attrColumns.ts), which reads a field's range once and then follows the
+ * writes; the duplicate check at capture looks a value up here (db/duplicates.ts).
  *
  * Which fields: those of the org's catalog marked `searchable` (the designer's "offered as a filter and
  * a column") or `unique` (the duplicate check at capture looks values up), whether active or not. The
  * set is kept in `meta.attr_index_fields` (key → small integer id, the `field` column, and whether the
  * field is of a text type) and follows the catalog: a catalog write that changes it drops those fields'
- * entries or indexes every customer for the new ones, in the same transaction. A filter the index cannot
- * answer (a field it does not hold, `contains` on a field that is not text) is still answered exactly,
- * row by row (`tp_attrs_match`), only slower.
+ * entries or indexes every customer for the new ones, in the same transaction. A filter on a field the
+ * index does not hold is still answered exactly, row by row (`tp_attrs_match`), only slower.
  *
  * The value column `v` has no affinity and holds an encoding whose SQLite order and equality are exactly
  * those of `matchesAttrFilter` (shared/templates/filter.ts), the reference every answer is checked
@@ -32,7 +33,8 @@ import { statement } from './statements';
  * `role` says what the entry stands for: the field's own value (0), one element of a list (1: `in`
  * matches it, a range or `contains` does not), a blank string (2: `in` may list it, yet the field counts
  * as empty), the marker above (3). `lc`, for text fields only, is the string lower-cased by JavaScript's
- * `toLowerCase` (what `contains` compares; SQLite's lower() folds ASCII only). `kind` is the row's kind
+ * `toLowerCase` (what `contains` compared when filters were answered in SQL; nothing reads it since the
+ * in-memory columns answer them — a migration may drop it). `kind` is the row's kind
  * (0 customer, 1 lead: an integer costs no byte in SQLite's record format).
  *
  * Entries are keyed by the customers row's rowid, which an upsert keeps (as the search index's are), and
@@ -70,6 +72,28 @@ export function encodeAttrScalar(value: string | number | boolean): IndexedValue
   if (typeof value === 'boolean') return value ? TRUE : FALSE;
   return encodeAttrText(value);
 }
+
+/**
+ * The scalar an index key stands for (`encodeAttrScalar` reversed), or `ATTR_PRESENT` for the marker of a
+ * value no filter compares (role 3).
+ */
+export function decodeAttrValue(v: unknown): string | number | boolean | typeof ATTR_PRESENT {
+  if (typeof v === 'number') return v;
+  if (!Buffer.isBuffer(v)) throw new Error(`not an attribute index key: ${typeof v}`);
+  if (v.length === 0) return ATTR_PRESENT;
+  if (v[0] === TAG_FALSE || v[0] === TAG_TRUE) return v[0] === TAG_TRUE;
+  // swap16 works in place: decode a copy, not the driver's buffer.
+  return Buffer.from(v.subarray(1)).swap16().toString('utf16le');
+}
+
+/**
+ * What a role-3 entry stands for: an object, or a list with no scalar element. `matchesAttrFilter` treats
+ * every such value alike (present, equal to no scalar, in no range, containing no text), and so this one.
+ */
+export const ATTR_PRESENT: Readonly<Record<string, never>> = Object.freeze({});
+
+/** `role` of an entry that is one element of a list value (see the module comment). */
+export const ATTR_ROLE_ELEMENT = ROLE_ELEMENT;
 
 /** The `kind` column's value of a customers row's kind. */
 export const KIND_CODE: Record<CustomerKind, number> = { customer: 0, lead: 1 };
@@ -173,7 +197,6 @@ export function wantedAttrFields(db: Database.Database): Map<string, { text: boo
 export type RowAttrs = { rowid: number | bigint; kind: CustomerKind; attrs: unknown };
 
 function insertEntries(db: Database.Database, row: RowAttrs, entries: Entry[]): void {
-  if (entries.length > 0) indexChanged(db);
   const insert = statement(
     db,
     `INSERT OR IGNORE INTO "customer_attr_index" ("field", "kind", "v", "customer", "role", "lc")
@@ -184,7 +207,6 @@ function insertEntries(db: Database.Database, row: RowAttrs, entries: Entry[]): 
 }
 
 function deleteEntries(db: Database.Database, row: RowAttrs, entries: Entry[]): void {
-  if (entries.length > 0) indexChanged(db);
   const remove = statement(
     db,
     'DELETE FROM "customer_attr_index" WHERE "field" = ? AND "kind" = ? AND "v" = ? AND "customer" = ?',
@@ -218,7 +240,7 @@ export function syncAttrIndexFields(db: Database.Database): void {
   const current = indexedAttrFields(db);
   const kept = new Map([...current].filter(([key, f]) => wanted.get(key)?.text === f.text));
   if (kept.size === current.size && kept.size === wanted.size) return;
-  indexChanged(db);
+  indexReset(db);
   const drop = statement(db, 'DELETE FROM "customer_attr_index" WHERE "field" = ?');
   for (const [key, f] of current) if (!kept.has(key)) drop.run(f.id);
   // Ids are never reused while the index lives: a dropped field's entries are gone with its id.
@@ -231,7 +253,7 @@ export function syncAttrIndexFields(db: Database.Database): void {
 
 /** Re-derives the whole index from the catalog and the rows (at open after an upgrade; tests). */
 export function rebuildAttrIndex(db: Database.Database): void {
-  indexChanged(db);
+  indexReset(db);
   statement(db, 'DELETE FROM "customer_attr_index"').run();
   const fields = new Map([...wantedAttrFields(db)].map(([key, { text }], i) => [key, { id: i + 1, text }]));
   saveFields(db, fields);
@@ -270,202 +292,48 @@ export function replaceCustomerAttrs(
 
 /** Empties the index (a pull's `clear`); the choice of fields stays (see syncAttrIndexFields). */
 export function clearAttrIndex(db: Database.Database): void {
-  indexChanged(db);
+  indexReset(db);
   statement(db, 'DELETE FROM "customer_attr_index"').run();
 }
 
-// ---- remembered row sets ----
+// ---- changes, for the attribute columns ----
 
 /**
- * The rows of a filter, remembered while the index does not change: a virtualised table asks for page
- * after page with the same filters, a new sort or one more filter keeps the others, and reading a broad
- * filter's rows is most of a list's cost (docs/templates.md). Every write to the index in this module
- * counts as a change (`indexChanged`; a rolled-back write too, which only costs a re-read), and so does
- * a commit by another connection (`PRAGMA data_version`); rows read inside a transaction are never
- * remembered (a rollback could take them back). Bounded by the rowids held.
+ * What changed since the attribute columns (db/attrColumns.ts), the in-memory mirror of this index and
+ * of the rows' search text, last caught up: the customers rows a write may have changed (db/rows.ts logs
+ * every write of a row's kind, attributes, name, short name or phone: inserts, upserts, partial updates,
+ * deletes), or `reset` when the whole index changed (a clear, a change of the indexed fields, a rebuild)
+ * or too many rows did to be worth naming. Rows are logged as they are written, committed or not: the
+ * reader reads them again from SQLite, which holds the truth after a commit and after a rollback alike.
+ * Nothing is logged before a reader asks (`trackAttrIndexChanges`).
  */
-type SetMemo = { generation: number; dataVersion: number; sets: Map<string, number[]>; held: number };
-type MemoState = { generation: number; memo: SetMemo | null };
-const memoStates = new WeakMap<Database.Database, MemoState>();
-const MEMO_MAX_ROWIDS = 1_000_000;
+export type AttrIndexChanges = { reset: boolean; rows: Set<number> };
 
-function memoState(db: Database.Database): MemoState {
-  let state = memoStates.get(db);
-  if (!state) {
-    state = { generation: 0, memo: null };
-    memoStates.set(db, state);
-  }
-  return state;
+const changeLogs = new WeakMap<Database.Database, AttrIndexChanges>();
+
+/** Past this many rows, reading them one by one costs more than the reader's full build. */
+const MAX_LOGGED_ROWS = 10_000;
+
+/** Starts a new log of the index's changes on this connection (the reader's, from its build on). */
+export function trackAttrIndexChanges(db: Database.Database): AttrIndexChanges {
+  const log: AttrIndexChanges = { reset: false, rows: new Set() };
+  changeLogs.set(db, log);
+  return log;
 }
 
-/** Called by every write to the index: the remembered row sets are no longer the index's. */
-function indexChanged(db: Database.Database): void {
-  const state = memoState(db);
-  state.generation += 1;
-  state.memo = null;
+/** Logs a write of a customers row's attributes, kind or search text (see AttrIndexChanges). */
+export function customerRowChanged(db: Database.Database, rowid: number | bigint): void {
+  const log = changeLogs.get(db);
+  if (!log || log.reset) return;
+  log.rows.add(Number(rowid));
+  if (log.rows.size > MAX_LOGGED_ROWS) indexReset(db);
 }
 
-/** The rows of one filter's range, from the memo or read (one `json_group_array` of rowids). */
-function rememberedRowids(db: Database.Database, key: string, sql: string, params: unknown[]): number[] {
-  const read = () => {
-    const json = statement(db, sql).pluck().get(params) as string | null;
-    return json ? (JSON.parse(json) as number[]) : [];
-  };
-  // Inside a transaction the index may hold what a rollback takes back: read, never remember.
-  if (db.inTransaction) return read();
-  const state = memoState(db);
-  const dataVersion = statement(db, 'PRAGMA data_version').pluck().get() as number;
-  let memo = state.memo;
-  if (!memo || memo.generation !== state.generation || memo.dataVersion !== dataVersion) {
-    memo = { generation: state.generation, dataVersion, sets: new Map(), held: 0 };
-    state.memo = memo;
-  }
-  const known = memo.sets.get(key);
-  if (known) {
-    // Most recently used last: the oldest set is the first to go.
-    memo.sets.delete(key);
-    memo.sets.set(key, known);
-    return known;
-  }
-  const rows = read();
-  for (const [oldKey, old] of memo.sets) {
-    if (memo.held + rows.length <= MEMO_MAX_ROWIDS) break;
-    memo.sets.delete(oldKey);
-    memo.held -= old.length;
-  }
-  memo.sets.set(key, rows);
-  memo.held += rows.length;
-  return rows;
-}
-
-// ---- answering filters ----
-
-/**
- * One indexed filter as SQL over the index (`field` and `kind` bound first), or null when it can match
- * nothing (a range whose bounds are a number and a string: no value compares with both).
- */
-function filterCondition(f: AttrFilter): { sql: string; params: unknown[] } | null {
-  switch (f.op) {
-    case 'in': {
-      const keys = new Map<string, IndexedValue>();
-      for (const v of f.values) keys.set(`${typeof v}:${String(v)}`, encodeAttrScalar(v));
-      const values = [...keys.values()];
-      return { sql: `"v" IN (${values.map(() => '?').join(', ')})`, params: values };
-    }
-    case 'range': {
-      const { min, max } = f;
-      if (min !== null && max !== null && typeof min !== typeof max) return null;
-      const conditions = ['"role" = 0'];
-      const params: unknown[] = [];
-      if (typeof (min ?? max) === 'number') {
-        // Numbers sort below every BLOB: `v < x''` keeps a lower bound alone among the numbers.
-        if (min !== null) conditions.push('"v" >= ?', `"v" < x''`);
-        if (max !== null) conditions.push('"v" <= ?');
-        if (min !== null) params.push(min);
-        if (max !== null) params.push(max);
-      } else {
-        // Strings are the BLOBs tagged x'02': between x'02' and x'03' whatever the bound left open.
-        conditions.push('"v" >= ?', '"v" <= ?');
-        params.push(
-          min !== null ? encodeAttrText(String(min)) : Buffer.from([TAG_TEXT]),
-          max !== null ? encodeAttrText(String(max)) : Buffer.from([TAG_TEXT + 1]),
-        );
-      }
-      return { sql: conditions.join(' AND '), params };
-    }
-    case 'contains':
-      return {
-        sql: `"role" = 0 AND "v" >= x'02' AND "v" < x'03' AND instr("lc", ?) > 0`,
-        params: [f.text.toLowerCase()],
-      };
-    case 'notEmpty':
-    case 'empty':
-      return { sql: '"role" <> 2', params: [] };
-  }
-}
-
-/**
- * Can the index answer this filter exactly? Everything on an indexed field but a `contains` on a field
- * that is not of a text type (no `lc` kept) or whose text has a lone surrogate or U+FFFD: SQLite sees
- * strings as UTF-8, where a lone surrogate becomes U+FFFD, and `instr` would then disagree with
- * JavaScript's `includes`. Such filters are checked row by row.
- */
-function indexable(f: AttrFilter, field: IndexedField | undefined): field is IndexedField {
-  if (!field) return false;
-  // With the u flag a surrogate pair is one character: the class matches lone surrogates only.
-  return f.op !== 'contains' || (field.text && !/[\uD800-\uDFFF\uFFFD]/u.test(f.text.toLowerCase()));
-}
-
-/** What the index says about a list's attribute filters. */
-export type AttrMatch = {
-  /**
-   * Rowids (ascending) of the `kind` rows that match every filter the index answered; null when it
-   * answered none (then `rest` holds them all).
-   */
-  hits: number[] | null;
-  /** Membership of `hits`, by rowid (for the `tp_attr_hit` SQL function). */
-  isHit: ((rowid: number) => boolean) | null;
-  /** Filters to check row by row on the stored JSON (`tp_attrs_match`). */
-  rest: AttrFilter[];
-};
-
-/**
- * Answers the filters the index can: each one's rows are read as one JSON array of rowids (one range of
- * the index: far cheaper than a row at a time through the driver) or taken from the memo, and intersected
- * in a byte per rowid. A list with only `empty` filters starts from every row of the kind.
- */
-export function matchAttrFilters(
-  db: Database.Database,
-  kind: CustomerKind,
-  filters: readonly AttrFilter[],
-): AttrMatch {
-  const fields = indexedAttrFields(db);
-  const indexed = filters.filter((f) => indexable(f, fields.get(f.field)));
-  const rest = filters.filter((f) => !indexed.includes(f));
-  if (indexed.length === 0) return { hits: null, isHit: null, rest };
-  const sets: { rows: number[]; negate: boolean }[] = [];
-  for (const f of indexed) {
-    const cond = filterCondition(f);
-    if (!cond) return { hits: [], isHit: () => false, rest };
-    const field = fields.get(f.field)!.id;
-    sets.push({
-      rows: rememberedRowids(
-        db,
-        `${field}:${kind}:${JSON.stringify(f)}`,
-        `SELECT json_group_array("customer") FROM "customer_attr_index"
-          WHERE "field" = ? AND "kind" = ? AND ${cond.sql}`,
-        [field, KIND_CODE[kind], ...cond.params],
-      ),
-      negate: f.op === 'empty',
-    });
-  }
-  if (sets.every((s) => s.negate)) {
-    // Every row of the kind: customers rows change without the index changing (no template value), so
-    // this one is never remembered.
-    const json = statement(db, `SELECT json_group_array("rowid") FROM "customers" WHERE "kind" = ?`)
-      .pluck()
-      .get(kind) as string | null;
-    sets.unshift({ rows: json ? (JSON.parse(json) as number[]) : [], negate: false });
-  }
-  // The positive sets first: a row passes level n when it is in the first n of them; then the
-  // negative ones (`empty`) take rows out.
-  sets.sort((a, b) => Number(a.negate) - Number(b.negate));
-  const maxRowid =
-    (statement(db, 'SELECT max("rowid") FROM "customers"').pluck().get() as number | null) ?? 0;
-  const marks = new Uint8Array(maxRowid + 1);
-  let level = 0;
-  for (const set of sets) {
-    if (set.negate) {
-      for (const r of set.rows) if (marks[r] === level) marks[r] = 0;
-      continue;
-    }
-    for (const r of set.rows) if (marks[r] === level) marks[r] = level + 1;
-    level++;
-  }
-  const hits: number[] = [];
-  for (let r = 1; r < marks.length; r++) if (marks[r] === level) hits.push(r);
-  const want = level;
-  return { hits, isHit: (r) => marks[r] === want, rest };
+function indexReset(db: Database.Database): void {
+  const log = changeLogs.get(db);
+  if (!log) return;
+  log.reset = true;
+  log.rows.clear();
 }
 
 // ---- SQL functions ----

@@ -13,7 +13,8 @@ import { followUpEditableUntil } from '../../../../shared/mutations/followUps';
 import type { CustomerKind } from '../../../../shared/domain/rows';
 import type { SettingsRow } from '../../../../shared/domain/settings';
 import type { AttrFilter } from '../../../../shared/templates/filter';
-import { matchAttrFilters, withAttrHits, type AttrMatch } from './attrIndex';
+import { matchAttrFilters, searchAmong } from './attrColumns';
+import { withAttrHits } from './attrIndex';
 import {
   countKind,
   countSearchMatches,
@@ -81,31 +82,24 @@ function likePattern(text: string): string {
 /** The FTS matches driving the customers rows they name (CROSS JOIN keeps that order of the loops). */
 const FTS_MATCHES = `(SELECT "rowid" AS "r" FROM "customer_search" WHERE "customer_search" MATCH @match) m
   CROSS JOIN "customers" c ON c."rowid" = m."r"`;
-/** The attribute index's hits (ascending rowids, JSON) driving the customers rows. */
+/** The template filters' hits (rowids, JSON) driving the customers rows. */
 const ATTR_HITS = `json_each(@hits) h CROSS JOIN "customers" c ON c."rowid" = h."value"`;
-
-/**
- * Checking the template filters on one search match's stored attributes (`tp_attrs_match`: read, parse,
- * compare) costs ≈ 8 µs; reading one row of a filter from the attribute index ≈ 0.1 µs, and a filter
- * typically selects about a third of the list (measured on the bench book, docs/bench.md). With fewer
- * matches than `filters × rows ÷ 240` the filters are checked on each match instead of read from the index.
- */
-const ATTR_CHECK_VS_INDEX_ROWS = 240;
 
 /**
  * Lists a page of customers (or leads) with an optional quick search and template-field filters,
  * choosing per query which rows drive it; every plan has the same answer (db/localIndex.ts,
- * db/attrIndex.ts):
+ * db/attrColumns.ts):
  *
  * - **along the sort index**: walk the (kind, column, id) index in order and keep the rows that pass
  *   every condition (`instr` for the search, `tp_attr_hit` for the filters), stopping at the page's end —
  *   cost grows with offset × rows ÷ matches;
- * - **from a condition's rows**: the FTS matches or the attribute-index hits (CROSS JOIN forces them to
- *   drive), the other conditions checked on each, then sorted — cost grows with their number.
+ * - **from a condition's rows**: the FTS matches or the filters' hits (CROSS JOIN forces them to drive),
+ *   the other conditions checked on each, then sorted — cost grows with their number.
  *
  * "恒瑞" (1–2 % of a book) goes the second way; "有限公司" (nearly every row) the first, where the second
- * would sort 90k rows. The total is the driver's own count when one condition alone narrows the kind,
- * else a count driven by the fewest rows.
+ * would sort 90k rows. Filters on indexed template fields are answered in memory together with the
+ * search, as one set of rows. The total is the driver's own count when one condition alone narrows the
+ * kind, else a count driven by the fewest rows.
  */
 function listPage<T>(
   db: Database.Database,
@@ -137,41 +131,37 @@ function listPage<T>(
   }
   let isHit: ((rowid: number) => boolean) | null = null;
   let hits: number[] | null = null;
-  if (search && !filtered) {
-    const matches = countSearchMatches(db, match);
-    if (matches === 0) return { rows: [], total: 0 };
-    search.driver = { from: FTS_MATCHES, rows: matches };
-  } else if (filtered) {
+  if (filtered) {
     if (!spec.kind) throw new Error('attribute filters need the kind of row listed');
-    // Few search matches: check the filters on each (their count is all that is needed, so it stops at
-    // the threshold). Else read the filters' rows from the index, and let the search drive only if it
-    // has fewer rows than the hits (counted up to that many).
-    const perMatch = Math.ceil((base * attrFilters.length) / ATTR_CHECK_VS_INDEX_ROWS);
-    const few = search ? countSearchMatches(db, match, perMatch) : perMatch;
-    if (search && few === 0) return { rows: [], total: 0 };
-    const attrs: AttrMatch =
-      search && few < perMatch
-        ? { hits: null, isHit: null, rest: [...attrFilters] }
-        : matchAttrFilters(db, spec.kind, attrFilters);
-    if (search && few < perMatch) search.driver = { from: FTS_MATCHES, rows: few };
+    // The filters' rows come from memory (db/attrColumns.ts), and so does their intersection with the
+    // search's: the list is then one exact set of rows to sort, its size the total.
+    const attrs = matchAttrFilters(db, spec.kind, attrFilters);
     if (attrs.hits) {
-      if (attrs.hits.length === 0) return { rows: [], total: 0 };
-      hits = attrs.hits;
-      conditions.push({
-        check: `tp_attr_hit(c."rowid")`,
-        driver: { from: ATTR_HITS, rows: attrs.hits.length },
-      });
-      isHit = attrs.isHit;
-      if (search && !search.driver) {
-        const matches = countSearchMatches(db, match, attrs.hits.length);
-        if (matches === 0) return { rows: [], total: 0 };
-        if (matches < attrs.hits.length) search.driver = { from: FTS_MATCHES, rows: matches };
+      let rows = attrs.hits;
+      if (search) {
+        // The search is answered: its condition goes.
+        rows = searchAmong(db, match, terms, rows);
+        conditions.splice(conditions.indexOf(search), 1);
+        search = null;
       }
+      if (rows.rowids.length === 0) return { rows: [], total: 0 };
+      hits = rows.rowids;
+      isHit = rows.has;
+      // First: checked on the rowid alone, before any condition that reads the row.
+      conditions.unshift({
+        check: `tp_attr_hit(c."rowid")`,
+        driver: { from: ATTR_HITS, rows: rows.rowids.length },
+      });
     }
     if (attrs.rest.length > 0) {
       conditions.push({ check: `tp_attrs_match(c."attrs", @attrRest)` });
       params.attrRest = JSON.stringify(attrs.rest);
     }
+  }
+  if (search) {
+    const matches = countSearchMatches(db, match);
+    if (matches === 0) return { rows: [], total: 0 };
+    search.driver = { from: FTS_MATCHES, rows: matches };
   }
   if (conditions.length === 0) {
     const rows = statement(

@@ -130,18 +130,28 @@ export function searchCheckParams(terms: readonly string[]): Record<string, stri
 }
 
 /**
- * Documents matching, counted by FTS5 (no customers row is read); with `upTo`, the count stops there (a
- * plan that only needs to know whether the matches are fewer than some number).
+ * The same condition in JavaScript, on what `searchCheckText` made of a row's three columns as SQLite
+ * holds them: each term a substring. Strings read from SQLite are well-formed, where a JavaScript
+ * substring is a UTF-8 one (`instr`); a term is letters and digits, so it never spans the separator.
  */
-export function countSearchMatches(db: Database.Database, match: string, upTo?: number): number {
-  if (upTo !== undefined) {
-    return statement(
-      db,
-      'SELECT count(*) FROM (SELECT 1 FROM "customer_search" WHERE "customer_search" MATCH ? LIMIT ?)',
-    )
-      .pluck()
-      .get(match, upTo) as number;
-  }
+export function searchTextMatches(text: string, terms: readonly string[]): boolean {
+  for (const term of terms) if (!text.includes(term)) return false;
+  return true;
+}
+
+/**
+ * Name, short name and phone key as `searchCheckSql` compares them (`lower()`: ASCII), as one string for
+ * `searchTextMatches`. A short name inside the name adds no match and is left out (most are: "恒瑞精密" in
+ * "上海恒瑞精密机械有限公司"); `join` makes one flat string, not a rope of the parts (half the memory).
+ */
+export function searchCheckText(name: string, shortName: string | null, phoneKey: string | null): string {
+  const lowerName = asciiLower(name);
+  const lowerShort = asciiLower(shortName ?? '');
+  return [lowerName, lowerName.includes(lowerShort) ? '' : lowerShort, phoneKey ?? ''].join('\n');
+}
+
+/** Documents matching, counted by FTS5 (no customers row is read). */
+export function countSearchMatches(db: Database.Database, match: string): number {
   return (
     statement(db, 'SELECT count(*) AS "n" FROM "customer_search" WHERE "customer_search" MATCH ?').get(
       match,

@@ -11,6 +11,7 @@ import { uniqueKey } from '../../../../shared/domain/uniqueness';
 import { AppError } from '../../../../shared/errors';
 import {
   clearAttrIndex,
+  customerRowChanged,
   indexedAttrFields,
   replaceCustomerAttrs,
   storedRowAttrs,
@@ -210,7 +211,8 @@ function bindValues(info: TableInfo, row: Record<string, unknown>): unknown[] {
 
 /**
  * Keeps the local derived data of a written row in step: a customers row's search document and attribute
- * index entries (the other local data is in its columns); a catalog decides which attributes are indexed.
+ * index entries (the other local data is in its columns), and the log the in-memory attribute columns
+ * catch up from (db/attrColumns.ts); a catalog decides which attributes are indexed.
  * `fresh`: the row was inserted under a new rowid (see indexCustomer); `before`: the attribute index's
  * view of the row before the write (storedRowAttrs), whose entries go.
  */
@@ -232,6 +234,7 @@ function afterWrite(
   const kind = r.kind ?? 'customer';
   indexCustomer(db, rowid, { name: r.name, shortName: r.shortName, phone: r.phone, kind }, { fresh });
   replaceCustomerAttrs(db, before, { rowid, kind, attrs: r.attrs });
+  customerRowChanged(db, rowid);
 }
 
 /** The attribute index's view of a customers row about to be overwritten (nothing for other tables). */
@@ -303,10 +306,18 @@ export function updateRow(
   }
   if (cols.length === 0) return;
   const attrsChange = table === 'customers' && (Object.hasOwn(set, 'attrs') || Object.hasOwn(set, 'kind'));
+  const searched = table === 'customers' && SEARCHED.some((k) => Object.hasOwn(set, k));
   const before = attrsChange ? storedRowAttrs(db, id) : undefined;
   const sql = `UPDATE "${info.name}" SET ${cols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE "id" = ?`;
-  statement(db, sql).run([...values, id]);
-  if (table === 'customers' && SEARCHED.some((k) => Object.hasOwn(set, k))) reindexCustomer(db, id);
+  if (attrsChange || searched) {
+    // The attribute columns (db/attrColumns.ts) mirror a customer's kind, attributes and search text.
+    const updated = statement(db, `${sql} RETURNING "rowid" AS "rowid"`).get([...values, id]) as
+      { rowid: number } | undefined;
+    if (updated) customerRowChanged(db, updated.rowid);
+  } else {
+    statement(db, sql).run([...values, id]);
+  }
+  if (searched) reindexCustomer(db, id);
   if (before) replaceCustomerAttrs(db, before, storedRowAttrs(db, id));
   if (table === 'catalogs') syncAttrIndexFields(db);
 }
@@ -326,6 +337,7 @@ export function deleteRow(db: Database.Database, table: SyncedTable, id: string)
     'DELETE FROM "customers" WHERE "id" = ? RETURNING "rowid" AS "rowid", "kind", "attrs"',
   ).get(id) as { rowid: number; kind: CustomerKind; attrs: string } | undefined;
   if (gone) {
+    customerRowChanged(db, gone.rowid);
     unindexCustomer(db, gone.rowid);
     if (indexedAttrFields(db).size > 0) {
       replaceCustomerAttrs(db, { ...gone, attrs: JSON.parse(gone.attrs) as unknown }, undefined);

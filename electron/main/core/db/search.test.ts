@@ -4,7 +4,8 @@ import { CUSTOMER_SORT_COLUMNS, type CustomerSortColumn } from '../../../../shar
 import type { CustomerRow } from '../../../../shared/domain/rows';
 import { normalizePhone } from '../../../../shared/domain/validators';
 import { newId } from '../../../../shared/ids';
-import { makeTempDir, openTestDatabase, seedRows, testCustomer, testUser } from '../testing';
+import { attrFilterSchema, fieldDefSchema } from '../../../../shared/templates';
+import { makeTempDir, openTestDatabase, seedRows, TEST_ORG_ID, testCustomer, testUser } from '../testing';
 import { listCustomers, listLeads } from './customers';
 import { rebuildLocalIndex } from './localIndex';
 import type { ClientDatabase } from './open';
@@ -14,7 +15,8 @@ import { clearSyncedTables, deleteRow, updateRow } from './rows';
  * Quick search (db/localIndex.ts): Chinese substrings of any length, phone fragments, ASCII case folded,
  * and never what is not there. The property test compares every answer (rows in order and total) with a
  * plain reference filter, over data made of few characters so that some terms match most rows (the plan
- * that walks the sort index) and others few (the plan that starts from the FTS matches).
+ * that walks the sort index) and others few (the plan that starts from the FTS matches) — alone, and
+ * among the rows of a template filter (the search then checked in memory, db/attrColumns.ts).
  */
 
 const RUNS = Number(process.env.TIDEPOOL_PROPERTY_RUNS ?? 200);
@@ -197,16 +199,17 @@ describe('quick search against a reference filter (property)', () => {
     return hits.map((r) => r.id);
   }
 
-  it('answers exactly the reference rows, in order, with the reference total', () => {
-    const query = fc.oneof(
-      fc.constantFrom(...CHARS),
-      fc.array(fc.constantFrom(...CHARS), { minLength: 2, maxLength: 4 }).map((a) => a.join('')),
-      fc.array(fc.constantFrom(...CHARS, ' '), { minLength: 1, maxLength: 6 }).map((a) => a.join('')),
-      fc.stringMatching(/^[0-9]{1,5}$/),
-    );
+  const queryArb = fc.oneof(
+    fc.constantFrom(...CHARS),
+    fc.array(fc.constantFrom(...CHARS), { minLength: 2, maxLength: 4 }).map((a) => a.join('')),
+    fc.array(fc.constantFrom(...CHARS, ' '), { minLength: 1, maxLength: 6 }).map((a) => a.join('')),
+    fc.stringMatching(/^[0-9]{1,5}$/),
+  );
+
+  function checkAll(attrFilters: Parameters<typeof listCustomers>[1]['attrFilters']): void {
     fc.assert(
       fc.property(
-        query,
+        queryArb,
         fc.constantFrom(...CUSTOMER_SORT_COLUMNS),
         fc.boolean(),
         fc.nat({ max: 300 }),
@@ -215,13 +218,50 @@ describe('quick search against a reference filter (property)', () => {
         (q, column, desc, offset, limit, ownerId) => {
           if (q.trim() === '') return;
           const expected = reference(q, ownerId, column, desc);
-          const got = listCustomers(dbFile, { offset, limit, sort: { column, desc }, query: q, ownerId });
+          const got = listCustomers(dbFile, {
+            offset,
+            limit,
+            sort: { column, desc },
+            query: q,
+            ownerId,
+            ...(attrFilters ? { attrFilters } : {}),
+          });
           expect(got.total).toBe(expected.length);
           expect(got.rows.map((r) => r.id)).toEqual(expected.slice(offset, offset + limit));
         },
       ),
       { numRuns: RUNS },
     );
+  }
+
+  it('answers exactly the reference rows, in order, with the reference total', () => {
+    checkAll(undefined);
+  });
+
+  it('answers the same among the rows of a template filter every row passes', () => {
+    // An indexed field no row has a value of: `empty` keeps every row, and the search is then decided
+    // among the filter's rows, from the FTS matches or from each row's search text held in memory.
+    seedRows(dbFile, {
+      catalogs: [
+        {
+          id: TEST_ORG_ID,
+          orgId: TEST_ORG_ID,
+          optionLists: [],
+          fields: [
+            fieldDefSchema.parse({
+              key: 'segment',
+              labelZh: '细分',
+              labelEn: 'Segment',
+              type: 'text',
+              searchable: true,
+            }),
+          ],
+          updatedAt: 1,
+          version: 1,
+        },
+      ],
+    });
+    checkAll([attrFilterSchema.parse({ field: 'segment', op: 'empty' })]);
   });
 
   it('keeps a lead out and finds a new row at once', () => {
