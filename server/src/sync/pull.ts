@@ -126,6 +126,9 @@ export function decodeCursor(text: string): PullCursor {
  */
 type Bound = number | SQL;
 
+/** The mutation ids a round's first page delivers refusals for: (ackedBefore, lastMutationId]. */
+type Acks = { ackedBefore: number; lastMutationId: Bound };
+
 /** One page's plan: which round, where in it, and what the device already acknowledged. */
 type Round = {
   /** The tables of the device's protocol (the cursor's `t` indexes them). */
@@ -135,7 +138,7 @@ type Round = {
   /** Base version of an incremental round; null for a full pull (starts with `clear`). */
   base: number | null;
   /** The org version this round brings the device to (the snapshot of its first page). */
-  target: Bound;
+  target: number;
   table: number;
   after: string | null;
   /** Full rounds in a child table: the customer id of the row `after` names. */
@@ -144,7 +147,7 @@ type Round = {
   /** Mutation id delivered before this round (rejections after it are sent on the round's first page). */
   ackedBefore: number;
   /** lastMutationId reported on every page of the round. */
-  lastMutationId: Bound;
+  lastMutationId: number;
   /** Full rounds after the first page: rows sent so far and the total announced on the first page. */
   progress: { sent: number; total: number } | null;
 };
@@ -174,7 +177,7 @@ function gone(alias: string, scope: UserScope, base: number): SQL {
  * which sends that customer whole (entering) or removes it (leaving); this keeps a page from sending a
  * contact whose customer the device does not have.
  */
-function notMovedAfter(alias: string, target: Bound): SQL {
+function notMovedAfter(alias: string, target: number): SQL {
   return sql`NOT EXISTS (SELECT 1 FROM ownership_history h WHERE h.customer_id = ${sql.raw(alias)}.id AND h.version > ${target})`;
 }
 
@@ -379,14 +382,14 @@ function changedTablesQuery(orgId: string, tables: readonly SyncedTable[], base:
 }
 
 /** This client's rejections delivered by a round's first page: ids in (acked before, last processed]. */
-function rejectionsQuery(clientId: string, round: Pick<Round, 'ackedBefore' | 'lastMutationId'>): SQL {
+function rejectionsQuery(clientId: string, round: Acks): SQL {
   return sql`SELECT mutation_id AS "mutationId", name, args, error FROM mutation_rejections
     WHERE client_id = ${clientId} AND mutation_id > ${round.ackedBefore} AND mutation_id <= ${round.lastMutationId}
     ORDER BY mutation_id`;
 }
 
 /** This client's conflicts delivered by a round's first page, like its rejections. */
-function conflictsQuery(clientId: string, round: Pick<Round, 'ackedBefore' | 'lastMutationId'>): SQL {
+function conflictsQuery(clientId: string, round: Acks): SQL {
   return sql`SELECT mutation_id AS "mutationId", name, table_name AS "table", row_id AS "id", field, base, mine, theirs
     FROM sync_conflicts
     WHERE client_id = ${clientId} AND mutation_id > ${round.ackedBefore} AND mutation_id <= ${round.lastMutationId}
@@ -665,8 +668,7 @@ async function readPageInTransaction(
           lastMutationId: acked,
           progress: null,
         };
-  const target = usable?.p !== undefined ? usable.v : org.version;
-  const lastMutationId = usable?.p !== undefined ? usable.m : acked;
+  const { target, lastMutationId } = round;
 
   const full = round.base === null;
   let progress: { sent: number; total: number } | null = round.progress;
