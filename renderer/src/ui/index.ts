@@ -20,3 +20,4 @@ export { Skeleton } from './Skeleton';
 export { Spinner } from './Spinner';
 export { Toast } from './Toast';
 export { SortIndicator } from './SortIndicator';
+export { TableHead } from './TableHead';

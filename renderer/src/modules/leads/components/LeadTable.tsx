@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { LeadListItem } from '../../../../../shared/api/contract';
 import { useAppStore } from '../../../app/store';
-import { Skeleton } from '../../../ui';
+import { Skeleton, TableHead } from '../../../ui';
 import { pagesForRange } from '../../customers/utils/customerPages';
 import { useNow } from '../../shell/hooks/useNow';
 import { LEAD_PAGE_SIZE } from '../states/leadsSlice';
@@ -99,22 +99,7 @@ export function LeadTable({ onOpen }: { onOpen: (id: string) => void }) {
       aria-rowcount={count}
       style={{ ['--tp-grid' as string]: LEAD_GRID_TEMPLATE }}
     >
-      <div className="tp-table__head" role="rowgroup">
-        <div className="tp-table__row tp-table__row--head" role="row">
-          {headerGroup?.headers.map((header) => (
-            <div
-              key={header.id}
-              role="columnheader"
-              className="tp-table__th"
-              data-testid={`lead-col-${header.column.id}`}
-            >
-              <span className="tp-table__thlabel">
-                {flexRender(header.column.columnDef.header, header.getContext())}
-              </span>
-            </div>
-          ))}
-        </div>
-      </div>
+      <TableHead headerGroup={headerGroup} testIdPrefix="lead-col-" />
       <div className="tp-table__body" ref={scrollRef} role="rowgroup">
         {total === null ? (
           <div aria-busy="true">

@@ -1,6 +1,7 @@
 import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useMemo, type ReactNode } from 'react';
 import type { PublicSeaItem } from '../../../../../shared/pools/schema';
+import { TableHead } from '../../../ui';
 import { SEA_GRID_TEMPLATE, seaColumns, type SeaRowContext } from './seaColumns';
 
 /** The grid's smallest width before it scrolls sideways (the sum of the template's minimums). */
@@ -46,22 +47,7 @@ export function PublicSeaTable({
         ['--tp-grid-min' as string]: `${SEA_GRID_MIN_WIDTH}px`,
       }}
     >
-      <div className="tp-table__head" role="rowgroup">
-        <div className="tp-table__row tp-table__row--head" role="row">
-          {headerGroup?.headers.map((header) => (
-            <div
-              key={header.id}
-              role="columnheader"
-              className="tp-table__th"
-              data-testid={`sea-col-${header.column.id}`}
-            >
-              <span className="tp-table__thlabel">
-                {flexRender(header.column.columnDef.header, header.getContext())}
-              </span>
-            </div>
-          ))}
-        </div>
-      </div>
+      <TableHead headerGroup={headerGroup} testIdPrefix="sea-col-" />
       <div className="tp-table__body" role="rowgroup">
         {table.getRowModel().rows.map((row) => (
           <div
