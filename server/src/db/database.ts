@@ -242,6 +242,28 @@ function listenPostgres(connectionString: string): ServerDb['listen'] {
 }
 
 /**
+ * The connection settings with PostgreSQL's JIT compiler off, keeping any `options` the URL carries (pg
+ * lets the URL's `options` override the config's, so they move out of the URL and ours are appended).
+ * The server's statements are short and run often; JIT only pays for long analytic queries, and it is
+ * triggered by estimated cost, not by real work: a device's first pull page (one statement over a dozen
+ * tables, each cut short by a one-time filter) spent 2.6 s of its 2.7 s compiling code it never ran, and
+ * each 5,000-row follow-up page a third of its time (docs/server.md, "JIT off").
+ */
+export function connectionWithJitOff(databaseUrl: string): { connectionString: string; options: string } {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    // Not a URL (a socket path, a libpq key=value string): pg reads it as it is.
+    return { connectionString: databaseUrl, options: '-c jit=off' };
+  }
+  const own = url.searchParams.get('options');
+  if (own === null) return { connectionString: databaseUrl, options: '-c jit=off' };
+  url.searchParams.delete('options');
+  return { connectionString: url.toString(), options: `${own} -c jit=off` };
+}
+
+/**
  * Opens the server database and applies pending migrations: node-postgres when `databaseUrl` is given,
  * else PGlite in `dataDir` (created if missing) or in memory.
  */
@@ -249,8 +271,9 @@ export async function openServerDatabase(options: OpenServerDatabaseOptions = {}
   const migrationsFolder = options.migrationsFolder ?? SERVER_MIGRATIONS_FOLDER;
   if (options.databaseUrl) {
     const sizes = { ...poolSizesFromEnv(), ...options.pools };
+    const connection = connectionWithJitOff(options.databaseUrl);
     const open = (max: number) => {
-      const pool = new pg.Pool({ connectionString: options.databaseUrl, max });
+      const pool = new pg.Pool({ ...connection, max });
       // An idle client losing its connection must not crash the process; the next query reconnects.
       pool.on('error', () => {});
       return pool;
