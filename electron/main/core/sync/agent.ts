@@ -10,6 +10,7 @@ import { deleteMeta, getMeta, setMeta } from '../db/meta';
 import { watchPrivateSea } from '../db/notices';
 import { acknowledgeMutations, countPending, pendingMutations, recordPushAttempt } from '../db/outbox';
 import { applyPatch, checkPatch } from './patch';
+import { watchRequestWritten } from './requestWritten';
 import { HttpError, type SyncTransport } from './transport';
 
 export type SyncAgentOptions = {
@@ -305,7 +306,15 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
           }
           throw err;
         }
-        if (res.hasMore) ahead = request(res.cursor);
+        if (res.hasMore) {
+          // fetch() writes the request to its socket on a later turn of the event loop, and applying is
+          // synchronous: without waiting for that write, the server would hear of the next page only
+          // after the apply, and each side would again wait for the other (measured: a fifth of a big
+          // first sync's time).
+          const written = watchRequestWritten();
+          ahead = request(res.cursor);
+          await written();
+        }
         const patch = checkPatch(res.patch);
         if (patch[0]?.op === 'clear' && !full) {
           // The server chose to start over (it could not honour the cursor): this is a full round now.
