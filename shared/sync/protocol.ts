@@ -36,7 +36,16 @@ export const MIN_SUPPORTED_PROTOCOL_VERSION = 3;
 
 /** Limits that keep one request from exhausting the server. */
 export const MAX_MUTATIONS_PER_PUSH = 500;
-export const MAX_PULL_LIMIT = 5000;
+/**
+ * Rows per pull page a device may ask for. 20,000 since the session-6 servers (5,000 before): a big
+ * book's first sync is then a few dozen pages instead of 140, each applied in one transaction while the
+ * server prepares the next, and a commit rewrites the primary-key index pages it touched once per page
+ * (docs/client.md, "First-sync speed"). A device asks for the most and, when an older server refuses
+ * the limit, asks again with LEGACY_MAX_PULL_LIMIT.
+ */
+export const MAX_PULL_LIMIT = 20_000;
+/** What servers before MAX_PULL_LIMIT = 20,000 accepted, and still do. */
+export const LEGACY_MAX_PULL_LIMIT = 5000;
 
 export const pushedMutationSchema = z.object({
   /** Per-client sequence number: 1, 2, 3, … without gaps. */

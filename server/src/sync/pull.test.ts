@@ -3,6 +3,7 @@ import { newId } from '../../../shared/ids';
 import { rowSchemas, SYNCED_TABLES, TABLE_SCOPE, type SyncedTable } from '../../../shared/domain/rows';
 import {
   PROTOCOL_VERSION,
+  MAX_PULL_LIMIT,
   pullResponseSchema,
   type PatchOp,
   type PullResponse,
@@ -283,7 +284,7 @@ describe('POST /sync/pull: bad requests', () => {
       [{ ...base, cursor: 'garbage!' }, 'cursor'],
       [{ ...base, cursor: encodeCursor({ u: newId(), v: 1, m: 0 }).slice(0, -3) }, 'cursor'],
       [{ ...base, cursor: Buffer.from('{"v":"1"}').toString('base64url') }, 'cursor'],
-      [{ ...base, limit: 5001 }, 'limit'],
+      [{ ...base, limit: MAX_PULL_LIMIT + 1 }, 'limit'],
       [{ ...base, limit: 0 }, 'limit'],
       [{ ...base, clientId: 7 }, 'clientId'],
       [{ ...base, cursor: 'x'.repeat(1001) }, 'cursor'],

@@ -2,7 +2,12 @@ import type Database from 'better-sqlite3';
 import type { ApiEvent, SyncStatus } from '../../../../shared/api/contract';
 import type { SyncedTable } from '../../../../shared/domain/rows';
 import { AppError, toErrorData, type AppErrorData } from '../../../../shared/errors';
-import { MAX_MUTATIONS_PER_PUSH, MAX_PULL_LIMIT, PROTOCOL_VERSION } from '../../../../shared/sync/protocol';
+import {
+  LEGACY_MAX_PULL_LIMIT,
+  MAX_MUTATIONS_PER_PUSH,
+  MAX_PULL_LIMIT,
+  PROTOCOL_VERSION,
+} from '../../../../shared/sync/protocol';
 import { deferSecondaryIndexes, restoreSecondaryIndexes } from '../db/bulkLoad';
 import { replayPendingMutations } from '../db/effects';
 import { countConflicts, countUnresolvedRejections } from '../db/inbox';
@@ -164,6 +169,8 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
   let abort = new AbortController();
   /** Shrinks after a 413 (payload too large) so one huge batch cannot block the queue. */
   let batchSize = MAX_MUTATIONS_PER_PUSH;
+  /** Rows per pull page asked for: the protocol's most, or what an older server accepts once it refused. */
+  let pullLimit = MAX_PULL_LIMIT;
   let pokeLoop: Promise<void> | null = null;
 
   function status(): SyncStatus {
@@ -275,7 +282,7 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
       const own = new AbortController();
       const answer = transport.pull(
         // The largest page the protocol allows: fewer round trips and transactions per first sync.
-        { protocolVersion: PROTOCOL_VERSION, clientId, cursor: from, limit: MAX_PULL_LIMIT },
+        { protocolVersion: PROTOCOL_VERSION, clientId, cursor: from, limit: pullLimit },
         AbortSignal.any([abort.signal, own.signal]),
       );
       // A request ahead whose page before failed is never awaited: its failure must not go unhandled.
@@ -301,6 +308,17 @@ export function createSyncAgent(opts: SyncAgentOptions): SyncAgent {
             round = null;
             full = cursor === null;
             initialProgress = full ? progressOf(null) : null;
+            ahead = request(cursor);
+            continue;
+          }
+          // A server from before pages of 20,000 rows: the same request with the limit it knows.
+          if (
+            err instanceof HttpError &&
+            err.status === 400 &&
+            err.field === 'limit' &&
+            pullLimit > LEGACY_MAX_PULL_LIMIT
+          ) {
+            pullLimit = LEGACY_MAX_PULL_LIMIT;
             ahead = request(cursor);
             continue;
           }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvent, ApiHandlers } from '../../../../shared/api/contract';
 import { newId } from '../../../../shared/ids';
-import type { SessionUser } from '../../../../shared/sync/protocol';
+import { LEGACY_MAX_PULL_LIMIT, MAX_PULL_LIMIT, type SessionUser } from '../../../../shared/sync/protocol';
 import { getMeta } from '../db/meta';
 import { createClientCore, type ClientCore } from '../index';
 import { makeTempDir, openTestDatabase, testCustomer, testUser, TEST_ORG_ID } from '../testing';
@@ -216,6 +216,27 @@ describe('device sync rounds, inbox and pokes (stand-in server)', () => {
       { applied: 1, inFlight: 0 },
       { applied: 2, inFlight: 0 },
     ]);
+  });
+
+  it("asks an older server for pages of the size it knows when it refuses the protocol's largest", async () => {
+    const own = Array.from({ length: 5 }, (_, i) => testCustomer({ name: `老服务器${i}`, ownerId: rep.id }));
+    const server = createFakeSyncServer(sessionUser, { users: [rep], customers: own });
+    const limits: number[] = [];
+    server.intercept = (path, body) => {
+      if (path !== '/sync/pull') return undefined;
+      const limit = (body as { limit: number }).limit;
+      limits.push(limit);
+      // What a server from before pages of 20,000 rows answers (zod's max on the pull request).
+      return limit > LEGACY_MAX_PULL_LIMIT
+        ? errorResponse(400, 'bad_request', 'limit: Too big: expected number to be <=5000', 'limit')
+        : undefined;
+    };
+    const { core, dataDir } = await open(server);
+    expect(count(dataDir, 'SELECT count(*) FROM customers')).toBe(5);
+    expect(limits.slice(0, 2)).toEqual([MAX_PULL_LIMIT, LEGACY_MAX_PULL_LIMIT]);
+    // Remembered: later pulls ask for what the server knows straight away.
+    expect((await core.syncNow()).lastError).toBeNull();
+    expect(limits.slice(2).every((l) => l === LEGACY_MAX_PULL_LIMIT)).toBe(true);
   });
 
   it('refuses a page with one malformed row whole, naming the row and field', async () => {
