@@ -40,6 +40,18 @@ test('a rep logs a follow-up offline; it reaches the server and the manager once
     nextFollowUpDate: '2030-01-15',
   });
   await rep.screenshot({ path: `${ARTIFACTS}/follow-up-form.zh-CN.png` });
+
+  // A stray Esc or click outside does not throw the note away: the dialog asks first, and "keep
+  // editing" brings the rep back to it, intact.
+  await rep.keyboard.press('Escape');
+  await expect(rep.getByTestId('dialog-discard')).toBeVisible();
+  await expect(rep.getByTestId('followup-form')).toBeVisible();
+  await rep.screenshot({ path: `${ARTIFACTS}/follow-up-discard.zh-CN.png` });
+  await rep.getByTestId('dialog-discard-keep').click();
+  await expect(rep.getByTestId('dialog-discard')).toHaveCount(0);
+  await expect(rep.getByTestId('followup-content')).toHaveValue(content);
+  // Back in the field the rep was typing in when the Esc came.
+  await expect(rep.getByTestId('followup-next-at')).toBeFocused();
   await detail.submitFollowUp();
 
   // It shows at once, marked pending, and the indicator counts it while offline.
@@ -48,6 +60,16 @@ test('a rep logs a follow-up offline; it reaches the server and the manager once
   await expect(detail.followUps).toHaveCount(before + 1);
   await repShell.expectPending(1);
   await repShell.expectOnline(false);
+
+  // "Discard" does throw a draft away: the dialog closes and nothing more is queued.
+  await detail.openFollowUpForm();
+  await rep.getByTestId('followup-content').fill('写了一半的草稿');
+  await rep.mouse.click(5, 5); // outside the dialog, on its overlay
+  await expect(rep.getByTestId('dialog-discard')).toBeVisible();
+  await rep.getByTestId('dialog-discard-confirm').click();
+  await expect(rep.getByTestId('followup-form')).toHaveCount(0);
+  await expect(detail.followUps).toHaveCount(before + 1);
+  await repShell.expectPending(1);
 
   // The server comes back: the agent retries by itself and the queue drains.
   await server.start();

@@ -20,6 +20,9 @@ export const en: Messages = {
     no: 'No',
     edit: 'Edit',
     delete: 'Delete',
+    discardQuestion: 'Discard what you have entered?',
+    keepEditing: 'Keep editing',
+    discard: 'Discard',
   },
   locale: {
     label: 'Language',

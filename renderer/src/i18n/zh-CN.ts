@@ -21,6 +21,9 @@ export const zhCN = {
     no: '否',
     edit: '编辑',
     delete: '删除',
+    discardQuestion: '放弃已填写的内容？',
+    keepEditing: '继续编辑',
+    discard: '放弃',
   },
   locale: {
     label: '语言',

@@ -19,6 +19,7 @@ import {
   type ContactFormField,
   type ContactFormValues,
 } from '../utils/contactForm';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 /**
  * A person met at the customer (SPEC §2 Contact): added (`contacts.add`) or corrected
@@ -39,6 +40,7 @@ export function ContactDialog({
   onSaved: () => void;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const errorText = useErrorText();
   const [values, setValues] = useState<ContactFormValues>(() =>
     contact ? contactFormValues(contact) : emptyContactForm(),
@@ -118,6 +120,7 @@ export function ContactDialog({
       }
       onClose={onClose}
       closeLabel={t('common.close')}
+      discard={discardLabels}
       width={600}
     >
       <form

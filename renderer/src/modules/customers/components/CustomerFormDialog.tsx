@@ -27,6 +27,7 @@ import {
   type CustomerFormField,
   type CustomerFormValues,
 } from '../utils/customerForm';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 /** How each field sits in the form's 6-column grid, and how it reads. */
 const LAYOUT: Record<CustomerFormField, { span: 2 | 3 | 6; mono?: boolean; required?: boolean }> = {
@@ -204,6 +205,7 @@ export function CustomerFormDialog<Input>({
   profile?: boolean;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const errorText = useErrorText();
   const [values, setValues] = useState<CustomerFormValues>(initialValues);
   const [touched, setTouched] = useState<Partial<Record<CustomerFormField, boolean>>>({});
@@ -299,7 +301,13 @@ export function CustomerFormDialog<Input>({
   };
 
   return (
-    <Dialog title={title} onClose={onClose} closeLabel={t('common.close')} width={680}>
+    <Dialog
+      title={title}
+      onClose={onClose}
+      closeLabel={t('common.close')}
+      discard={discardLabels}
+      width={680}
+    >
       <form
         className="tp-form tp-customerform"
         data-testid={formTestId}

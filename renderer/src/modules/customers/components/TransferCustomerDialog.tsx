@@ -10,6 +10,7 @@ import { useErrorText } from '../../../i18n/useErrorText';
 import { useFieldError } from '../../../i18n/useFieldError';
 import { describedBy, Dialog, ErrorBanner, Field, FormField, FormFooter, Icon, Spinner } from '../../../ui';
 import { transferCandidates, validateTransferForm } from '../utils/transferForm';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 /** How many reps the picker shows at once before it scrolls. */
 const PICKER_ROWS = 7;
@@ -33,6 +34,7 @@ export function TransferCustomerDialog({
   mode?: 'transfer' | 'assign';
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const errorText = useErrorText();
   const { me, locale } = useAppStore(useShallow((s) => ({ me: s.session?.user ?? null, locale: s.locale })));
   const [users, setUsers] = useState<UserItem[] | null>(null);
@@ -102,6 +104,7 @@ export function TransferCustomerDialog({
       title={t(`${mode}.title`, { customer: customer.name })}
       onClose={onClose}
       closeLabel={t('common.close')}
+      discard={discardLabels}
       width={520}
     >
       <form className="tp-form" data-testid={`${mode}-form`} onSubmit={(e) => void submit(e)} noValidate>

@@ -25,6 +25,7 @@ import {
   type GroupNode,
   type RuleNode,
 } from '../utils/conditionModel';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 /**
  * "Show this field when…": rules (field, operator, value) in groups of "all of" / "any of" / "none of",
@@ -47,6 +48,7 @@ export function ConditionEditorDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const [root, setRoot] = useState<GroupNode>(() => fromCondition(initial));
   const [submitted, setSubmitted] = useState(false);
   const defs = new Map(fields.map((f) => [f.key, f]));
@@ -62,6 +64,7 @@ export function ConditionEditorDialog({
       title={t('designer.condition.title', { subject })}
       onClose={onClose}
       closeLabel={t('common.close')}
+      discard={discardLabels}
       width={760}
       testId="condition-dialog"
     >

@@ -12,6 +12,7 @@ import { toAppErrorData } from '../../../api/apiError';
 import { getApi } from '../../../api/client';
 import { Dialog, FormField, FormFooter } from '../../../ui';
 import { AdminErrorBanner } from './AdminErrorBanner';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 /**
  * A new, unpublished template for a record type and, for customers and leads, an industry (blank: the
@@ -28,6 +29,7 @@ export function CreateTemplateDialog({
   onCreated: (id: string) => void;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const [entity, setEntity] = useState<TemplateEntity>('customer');
   const [category, setCategory] = useState('');
   const [nameZh, setNameZh] = useState('');
@@ -68,7 +70,13 @@ export function CreateTemplateDialog({
   };
 
   return (
-    <Dialog title={t('designer.newTemplate')} onClose={onClose} closeLabel={t('common.close')} width={520}>
+    <Dialog
+      title={t('designer.newTemplate')}
+      onClose={onClose}
+      closeLabel={t('common.close')}
+      discard={discardLabels}
+      width={520}
+    >
       <form
         className="tp-form"
         data-testid="designer-create-form"

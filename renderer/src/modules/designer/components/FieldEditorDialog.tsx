@@ -30,6 +30,7 @@ import {
   type FieldDraft,
 } from '../utils/fieldForm';
 import { AdminErrorBanner } from './AdminErrorBanner';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 /**
  * A library field, new or edited (`admin.fields.save`, online): labels in both languages, key (fixed
@@ -51,6 +52,7 @@ export function FieldEditorDialog({
   onSaved: () => void;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const { locale, patchCatalog, showToast } = useAppStore(
     useShallow((s) => ({ locale: s.locale, patchCatalog: s.patchCatalog, showToast: s.showToast })),
   );
@@ -110,6 +112,7 @@ export function FieldEditorDialog({
       }
       onClose={onClose}
       closeLabel={t('common.close')}
+      discard={discardLabels}
       width={680}
       testId="field-editor"
     >

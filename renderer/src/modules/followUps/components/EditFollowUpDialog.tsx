@@ -8,6 +8,7 @@ import { useRecordProfile } from '../../templates/hooks/useRecordProfile';
 import type { CustomerOptions } from '../hooks/useCustomerOptions';
 import { followUpFormValues, validateFollowUpEdit, type FollowUpFormValues } from '../utils/followUpForm';
 import { FollowUpForm } from './LogFollowUpDialog';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 /**
  * The author corrects a follow-up within the org's edit window (`followUps.update`): the same form,
@@ -26,6 +27,7 @@ export function EditFollowUpDialog({
   onSaved: () => void;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const settings = useOrgSettings();
   const [initial] = useState(() => followUpFormValues(item));
   const activeTypes = useMemo(
@@ -44,7 +46,13 @@ export function EditFollowUpDialog({
     onSaved();
   };
   return (
-    <Dialog title={t('followUp.editTitle')} onClose={onClose} closeLabel={t('common.close')} width={640}>
+    <Dialog
+      title={t('followUp.editTitle')}
+      onClose={onClose}
+      closeLabel={t('common.close')}
+      discard={discardLabels}
+      width={640}
+    >
       <FollowUpForm
         customerId={item.customerId}
         profile={profile}

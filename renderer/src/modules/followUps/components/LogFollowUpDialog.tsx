@@ -23,6 +23,7 @@ import {
   type FollowUpFormField,
   type FollowUpFormValues,
 } from '../utils/followUpForm';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 export type LoggedFollowUp = { id: string; input: ApiInput<'followUps.log'> };
 
@@ -47,11 +48,13 @@ export function LogFollowUpDialog({
   options?: CustomerOptions;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   return (
     <Dialog
       title={t('followUp.logTitle', { customer: customerName })}
       onClose={onClose}
       closeLabel={t('common.close')}
+      discard={discardLabels}
       width={640}
       testId="followup-dialog"
     >

@@ -5,6 +5,7 @@ import { Dialog, Icon } from '../../../ui';
 import { CompanyMark } from '../../customers/components/CustomerBadges';
 import { CustomerPicker } from '../../customers/components/CustomerPicker';
 import { LogFollowUpForm, type LoggedFollowUp } from './LogFollowUpDialog';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 export type QuickLogged = LoggedFollowUp & { customer: Pick<CustomerListItem, 'id' | 'name' | 'shortName'> };
 
@@ -20,6 +21,7 @@ export function QuickLogDialog({
   onSaved: (saved: QuickLogged) => void;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const [customer, setCustomer] = useState<CustomerListItem | null>(null);
   const label = customer ? (customer.shortName ?? customer.name) : null;
   return (
@@ -27,6 +29,7 @@ export function QuickLogDialog({
       title={label ? t('quickLog.titleFor', { customer: label }) : t('quickLog.title')}
       onClose={onClose}
       closeLabel={t('common.close')}
+      discard={discardLabels}
       width={600}
       testId="quick-log-dialog"
     >

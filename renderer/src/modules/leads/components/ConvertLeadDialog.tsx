@@ -29,6 +29,7 @@ import { useOrgSettings } from '../../settings/hooks/useOrgSettings';
 import { ProfileFormSection } from '../../templates/components/ProfileFormSection';
 import { useRecordProfile } from '../../templates/hooks/useRecordProfile';
 import { CONVERT_FIELDS, convertFormValues, validateConvertForm } from '../utils/convertForm';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 /**
  * Converts a lead into a customer (`leads.convert`): the field mapping as a form prefilled from the lead
@@ -48,6 +49,7 @@ export function ConvertLeadDialog({
   onClaimed: (customerName: string | null) => void;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const errorText = useErrorText();
   const settings = useOrgSettings();
   const [values, setValues] = useState<CustomerFormValues>(() => convertFormValues(lead));
@@ -165,6 +167,7 @@ export function ConvertLeadDialog({
       title={t('lead.convertTitle', { name: lead.name })}
       onClose={onClose}
       closeLabel={t('common.close')}
+      discard={discardLabels}
       width={720}
     >
       <form

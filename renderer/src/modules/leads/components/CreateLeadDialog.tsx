@@ -16,6 +16,7 @@ import {
   type LeadFormField,
   type LeadFormValues,
 } from '../utils/leadForm';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 const COMPANY: readonly { field: LeadFormField; wide?: boolean; mono?: boolean }[] = [
   { field: 'name', wide: true },
@@ -45,6 +46,7 @@ export function CreateLeadDialog({
   onCreated: (id: string) => void;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const errorText = useErrorText();
   const [values, setValues] = useState<LeadFormValues>(emptyLeadForm);
   const [touched, setTouched] = useState<Partial<Record<LeadFormField, boolean>>>({});
@@ -129,7 +131,13 @@ export function CreateLeadDialog({
   );
 
   return (
-    <Dialog title={t('lead.newTitle')} onClose={onClose} closeLabel={t('common.close')} width={640}>
+    <Dialog
+      title={t('lead.newTitle')}
+      onClose={onClose}
+      closeLabel={t('common.close')}
+      discard={discardLabels}
+      width={640}
+    >
       <form
         className="tp-form"
         data-testid="lead-form"

@@ -4,6 +4,7 @@ import { useAppStore } from '../../../app/store';
 import { Dialog, ErrorBanner, FormField, FormFooter, hasModKey, ShortcutHint } from '../../../ui';
 import { useOrgSettings } from '../../settings/hooks/useOrgSettings';
 import { listLabel } from '../utils/stages';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 /**
  * Why it was lost: a lost stage needs one of the org's active lost reasons (win-rate analysis counts
@@ -24,6 +25,7 @@ export function LostReasonDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const locale = useAppStore((s) => s.locale);
   const settings = useOrgSettings();
   const reasons = settings.lostReasons.filter((r) => r.active);
@@ -46,6 +48,7 @@ export function LostReasonDialog({
       title={t('opportunity.lostTitle', { name: opportunityName })}
       onClose={onClose}
       closeLabel={t('common.close')}
+      discard={discardLabels}
       width={460}
     >
       <form

@@ -21,6 +21,7 @@ import {
   type OpportunityFormValues,
 } from '../utils/opportunityForm';
 import { OpportunityFields } from './OpportunityFields';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 /**
  * A new opportunity on a customer (`opportunities.create`, in an open stage) or an edit of one
@@ -40,6 +41,7 @@ export function OpportunityDialog({
   onSaved: () => void;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const errorText = useErrorText();
   const settings = useOrgSettings();
   const [values, setValues] = useState<OpportunityFormValues>(() =>
@@ -126,6 +128,7 @@ export function OpportunityDialog({
       }
       onClose={onClose}
       closeLabel={t('common.close')}
+      discard={discardLabels}
       width={600}
     >
       <form

@@ -12,6 +12,7 @@ import { Dialog, ErrorBanner, FormField, FormFooter, Icon, Spinner } from '../..
 import { useOwnerTeamId, usePools } from '../hooks/usePools';
 import { poolName } from '../utils/poolLabel';
 import { defaultReleasePool, releaseTargets, validateReleaseForm } from '../utils/releaseForm';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 /**
  * Release a customer to a public pool (SPEC §4): a required reason, kept in ownership history, and the
@@ -30,6 +31,7 @@ export function ReleaseCustomerDialog({
   onReleased: (pool: PoolRow | null) => void;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const errorText = useErrorText();
   const { locale, me, online } = useAppStore(
     useShallow((s) => ({
@@ -102,6 +104,7 @@ export function ReleaseCustomerDialog({
       title={t('release.title', { customer: customer.name })}
       onClose={onClose}
       closeLabel={t('common.close')}
+      discard={discardLabels}
       width={520}
     >
       <form className="tp-form" data-testid="release-form" onSubmit={(e) => void submit(e)} noValidate>

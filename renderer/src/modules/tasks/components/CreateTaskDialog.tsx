@@ -20,6 +20,7 @@ import {
   type TaskFormField,
   type TaskFormValues,
 } from '../utils/taskForm';
+import { useDiscardLabels } from '../../../i18n/useDiscardLabels';
 
 /**
  * Plans a follow-up on a customer (`tasks.create`): what, which type, by when, and — for a manager —
@@ -35,6 +36,7 @@ export function CreateTaskDialog({
   onSaved: () => void;
 }) {
   const { t } = useTranslation();
+  const discardLabels = useDiscardLabels();
   const errorText = useErrorText();
   const settings = useOrgSettings();
   const { me, locale } = useAppStore(useShallow((s) => ({ me: s.session?.user ?? null, locale: s.locale })));
@@ -101,6 +103,7 @@ export function CreateTaskDialog({
       title={t('task.newTitle', { customer: customer.name })}
       onClose={onClose}
       closeLabel={t('common.close')}
+      discard={discardLabels}
       width={520}
     >
       <form
