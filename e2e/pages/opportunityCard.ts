@@ -76,9 +76,9 @@ export class OpportunityForm {
     await this.page.getByTestId('opportunity-submit').click();
   }
 
+  /** Esc, and "discard" when the dialog asks whether to throw away what was entered. */
   async cancel(): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await expect(this.root).toHaveCount(0);
+    await dismissDialog(this.page, this.root);
   }
 }
 
@@ -102,8 +102,21 @@ export class LostReasonDialog {
     await this.page.getByTestId('lost-reason-submit').click();
   }
 
+  /** Esc, and "discard" when the dialog asks whether to throw away what was entered. */
   async cancel(): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await expect(this.root).toHaveCount(0);
+    await dismissDialog(this.page, this.root);
   }
+}
+
+/**
+ * Dismisses a dialog with Esc. One the user typed or chose something in asks first (ui/Dialog.tsx):
+ * then "discard" confirms it.
+ */
+async function dismissDialog(page: Page, root: Locator): Promise<void> {
+  await page.keyboard.press('Escape');
+  const ask = page.getByTestId('dialog-discard');
+  // Either it is gone at once or it asks.
+  await expect.poll(async () => (await ask.isVisible()) || (await root.count()) === 0).toBe(true);
+  if (await ask.isVisible()) await page.getByTestId('dialog-discard-confirm').click();
+  await expect(root).toHaveCount(0);
 }
